@@ -1,0 +1,63 @@
+/*
+ * files.h - the file inventory collector and safe access to file contents.
+ *
+ * cr_files_collect() adds one "file" node per entry of the repository:
+ * with git, every tracked path from the index plus the untracked and
+ * ignored entries of the working tree (an ignored directory is one node of
+ * type "dir", not walked into); without git, every entry found by walking
+ * the tree.  `.git` itself is never listed.
+ *
+ * A "file" node has provenance path = the repository-relative path, and
+ *   name        basename
+ *   ext         extension without the dot, lower case ("" when none)
+ *   type        "file" | "symlink" | "dir" | "submodule" | "missing"
+ *               (missing: tracked in the index but absent from the tree)
+ *   size        bytes (lstat), 0 for dirs and missing files
+ *   mode        st_mode permission bits and type as in git (e.g. 33188)
+ *   executable  bool
+ *   target      symlink target (symlinks only)
+ *   escapes     bool, symlink target leaves the root (symlinks only)
+ *   status      "tracked" | "untracked" | "ignored" ("untracked" for
+ *               every file outside git)
+ *   language    "c", "python", "shell", ... from extension, file name or
+ *               shebang (absent when unknown)
+ * and the graph gets one "repo" node: root, name, is_git, files, bytes.
+ *
+ * Contents are never read during collection except the first bytes of
+ * extension-less executables (for the shebang).  Readers below open files
+ * relative to the root, component by component, with O_NOFOLLOW, and
+ * refuse anything that is not a regular file: symlinks, FIFOs, devices.
+ */
+#ifndef CRUCIBLE_FILES_H
+#define CRUCIBLE_FILES_H
+
+#include "crucible/graph.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+int cr_files_collect(cr_graph *g, cr_ctx *ctx);
+
+/* Read at most `max` bytes of the regular file at repository-relative
+ * `path` into a NUL-terminated buffer the caller frees with free().
+ * `*truncated` (may be NULL) tells whether the file was longer.
+ * Errors: CR_ENOTFOUND, CR_EIO (not a regular file, a symlink on the way,
+ * unreadable). */
+int cr_file_read(char **out, size_t *len, bool *truncated, cr_ctx *ctx,
+	const cr_graph *g, const char *path, size_t max);
+
+/* A file is binary when its first 8000 bytes hold a NUL byte (git's
+ * rule).  Non-regular files report false. */
+int cr_file_is_binary(bool *out, cr_ctx *ctx, const cr_graph *g,
+	const char *path);
+
+/* Language name for a path (extension or well-known file name), or NULL. */
+const char *cr_language_of_path(const char *path);
+/* Language from a "#!" first line ("#!/usr/bin/env python3"), or NULL. */
+const char *cr_language_of_shebang(const char *head, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,37 @@
+/*
+ * git.h - the git facts collector.
+ *
+ * cr_git_collect() adds one "git" node when the graph's root is inside a
+ * git work tree (nothing at all otherwise, and returns 0), with:
+ *   head                 full object id of HEAD (absent on an unborn branch)
+ *   branch               short branch name (absent when detached)
+ *   detached             bool
+ *   tags                 list of tag names
+ *   commits              commits reachable from HEAD
+ *   authors              distinct author emails over those commits
+ *   first_commit_date    ISO 8601 UTC author date of the oldest commit
+ *   last_commit_date     ISO 8601 UTC author date of HEAD
+ *   dirty                bool: staged or unstaged changes to tracked files
+ *   remote_url           URL of "origin", when configured
+ * The repo node (from files.h) is not touched.
+ */
+#ifndef CRUCIBLE_GIT_H
+#define CRUCIBLE_GIT_H
+
+#include "crucible/graph.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+int cr_git_collect(cr_graph *g, cr_ctx *ctx);
+
+/* libgit2 must be initialised once per process; both are idempotent and
+ * reference counted like git_libgit2_init(). */
+int cr_git_init(void);
+void cr_git_shutdown(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
