@@ -1,0 +1,826 @@
+/*
+ * graph.c - the fact graph (see include/crucible/graph.h).
+ *
+ * Building appends: nodes to one array, attribute assignments and edges to
+ * logs tagged with their node.  Freezing turns the logs into per-node
+ * ranges with a counting sort on the node id (the logs are nearly in node
+ * order already, and a counting sort stays linear on 100,000-file trees),
+ * resolves repeated keys and list pushes, and builds the kind and path
+ * indexes.  Strings are copied into an arena of large chunks, so readers
+ * hand out stable pointers without per-string allocations.
+ */
+#include "crucible/graph.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_CHUNK (256 * 1024)
+
+/* --- arena --------------------------------------------------------------- */
+
+struct chunk {
+	struct chunk *next;
+	size_t used, size;
+	char data[];
+};
+
+static void *arena_alloc(struct chunk **head, size_t len, size_t align)
+{
+	struct chunk *c = *head;
+	size_t at;
+
+	if (c) {
+		at = (c->used + align - 1) & ~(align - 1);
+		if (at + len <= c->size) {
+			c->used = at + len;
+			return c->data + at;
+		}
+	}
+	size_t size = len + align > ARENA_CHUNK ? len + align : ARENA_CHUNK;
+	c = malloc(sizeof *c + size);
+	if (!c)
+		return NULL;
+	c->next = *head;
+	c->size = size;
+	*head = c;
+	at = ((uintptr_t)c->data % align) ? align - (uintptr_t)c->data % align : 0;
+	c->used = at + len;
+	return c->data + at;
+}
+
+static const char *arena_strndup(struct chunk **head, const char *s, size_t len)
+{
+	char *p = arena_alloc(head, len + 1, 1);
+
+	if (p) {
+		memcpy(p, s, len);
+		p[len] = '\0';
+	}
+	return p;
+}
+
+static void arena_free(struct chunk *c)
+{
+	while (c) {
+		struct chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+}
+
+/* --- growable arrays ----------------------------------------------------- */
+
+static int grow(void **items, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap;
+	void *p;
+
+	if (need <= *cap)
+		return CR_OK;
+	ncap = *cap ? *cap * 2 : 64;
+	while (ncap < need)
+		ncap *= 2;
+	p = realloc(*items, ncap * elem);
+	if (!p)
+		return CR_ENOMEM;
+	*items = p;
+	*cap = ncap;
+	return CR_OK;
+}
+
+#define GROW(arr, cap, need) grow((void **)&(arr), &(cap), (need), sizeof *(arr))
+
+static uint64_t hash_bytes(const char *s, size_t len, uint64_t seed)
+{
+	uint64_t h = 1469598103934665603ull ^ seed;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+/* --- interned names (kinds, keys, labels) -------------------------------- */
+
+struct names {
+	const char **by_id;   /* id -> name; id 0 unused */
+	size_t count, cap;
+	uint32_t *slots;      /* open addressing, 0 = empty */
+	size_t nslots;
+};
+
+static uint32_t names_lookup(const struct names *t, const char *name)
+{
+	size_t len = strlen(name), mask = t->nslots - 1;
+
+	if (!t->nslots)
+		return 0;
+	for (size_t i = hash_bytes(name, len, 0) & mask;; i = (i + 1) & mask) {
+		uint32_t id = t->slots[i];
+		if (!id || strcmp(t->by_id[id], name) == 0)
+			return id;
+	}
+}
+
+static int names_rehash(struct names *t)
+{
+	size_t nslots = t->nslots ? t->nslots * 2 : 64;
+	uint32_t *slots = calloc(nslots, sizeof *slots);
+
+	if (!slots)
+		return CR_ENOMEM;
+	for (uint32_t id = 1; id < t->count; id++) {
+		const char *n = t->by_id[id];
+		size_t i = hash_bytes(n, strlen(n), 0) & (nslots - 1);
+		while (slots[i])
+			i = (i + 1) & (nslots - 1);
+		slots[i] = id;
+	}
+	free(t->slots);
+	t->slots = slots;
+	t->nslots = nslots;
+	return CR_OK;
+}
+
+static int names_intern(struct names *t, struct chunk **arena,
+	const char *name, uint32_t *out)
+{
+	uint32_t id = names_lookup(t, name);
+	const char *copy;
+	size_t i;
+
+	if (id) {
+		*out = id;
+		return CR_OK;
+	}
+	if (t->count == 0)
+		t->count = 1; /* reserve id 0 */
+	if ((t->count + 1) * 2 > t->nslots && names_rehash(t) != CR_OK)
+		return CR_ENOMEM;
+	if (GROW(t->by_id, t->cap, t->count + 1) != CR_OK)
+		return CR_ENOMEM;
+	copy = arena_strndup(arena, name, strlen(name));
+	if (!copy)
+		return CR_ENOMEM;
+	id = (uint32_t)t->count++;
+	t->by_id[id] = copy;
+	i = hash_bytes(name, strlen(name), 0) & (t->nslots - 1);
+	while (t->slots[i])
+		i = (i + 1) & (t->nslots - 1);
+	t->slots[i] = id;
+	*out = id;
+	return CR_OK;
+}
+
+static void names_free(struct names *t)
+{
+	free(t->by_id);
+	free(t->slots);
+}
+
+/* --- the graph ----------------------------------------------------------- */
+
+/* Attribute log entries keep CR_T_LIST pushes one string at a time
+ * (LIST_ITEM); freezing gathers them into one list value. */
+#define LIST_ITEM ((cr_type)100)
+
+struct attr {
+	uint32_t node;
+	uint32_t key;
+	cr_value value;
+};
+
+struct edge {
+	uint32_t from;
+	uint32_t label;
+	uint32_t to;
+};
+
+struct node {
+	uint32_t kind;
+	uint32_t line;
+	const char *path;
+	uint32_t attr_start, attr_count;
+	uint32_t edge_start, edge_count;
+};
+
+struct kind_index {
+	cr_node_id *ids;
+	size_t count;
+};
+
+struct cr_graph {
+	char *root;
+	bool frozen;
+	struct chunk *arena;
+	struct names names;
+
+	struct node *nodes;   /* index 0 unused, ids start at 1 */
+	size_t node_count, node_cap;
+	struct attr *attrs;
+	size_t attr_count, attr_cap;
+	struct edge *edges;
+	size_t edge_count, edge_cap;
+
+	struct kind_index *kinds; /* by name id, after freeze */
+	size_t kinds_len;
+	cr_node_id *path_slots;   /* (kind, path) -> first node, after freeze */
+	size_t path_nslots;
+};
+
+int cr_graph_new(cr_graph **out, const char *root)
+{
+	cr_graph *g = calloc(1, sizeof *g);
+
+	*out = NULL;
+	if (!g || !(g->root = strdup(root ? root : "."))) {
+		free(g);
+		return CR_ENOMEM;
+	}
+	if (GROW(g->nodes, g->node_cap, 1) != CR_OK) {
+		cr_graph_free(g);
+		return CR_ENOMEM;
+	}
+	memset(&g->nodes[0], 0, sizeof g->nodes[0]);
+	g->node_count = 1;
+	*out = g;
+	return CR_OK;
+}
+
+void cr_graph_free(cr_graph *g)
+{
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->kinds_len; i++)
+		free(g->kinds[i].ids);
+	free(g->kinds);
+	free(g->path_slots);
+	free(g->nodes);
+	free(g->attrs);
+	free(g->edges);
+	names_free(&g->names);
+	arena_free(g->arena);
+	free(g->root);
+	free(g);
+}
+
+static bool valid_node(const cr_graph *g, cr_node_id n)
+{
+	return n > 0 && n < g->node_count;
+}
+
+int cr_graph_add(cr_graph *g, cr_node_id *out, const char *kind,
+	const char *path, uint32_t line)
+{
+	struct node *node;
+	uint32_t kind_id;
+	int rc;
+
+	if (g->frozen)
+		return CR_EFROZEN;
+	if (g->node_count >= UINT32_MAX)
+		return CR_ELIMIT;
+	if ((rc = names_intern(&g->names, &g->arena, kind, &kind_id)) != CR_OK)
+		return rc;
+	if (GROW(g->nodes, g->node_cap, g->node_count + 1) != CR_OK)
+		return CR_ENOMEM;
+	node = &g->nodes[g->node_count];
+	memset(node, 0, sizeof *node);
+	node->kind = kind_id;
+	node->line = line;
+	if (path && !(node->path = arena_strndup(&g->arena, path, strlen(path))))
+		return CR_ENOMEM;
+	*out = (cr_node_id)g->node_count++;
+	return CR_OK;
+}
+
+/* Every setter funnels through here: check, intern the key, log it. */
+static int log_attr(cr_graph *g, cr_node_id n, const char *key,
+	const cr_value *v)
+{
+	struct attr *a;
+	uint32_t key_id;
+	int rc;
+
+	if (g->frozen)
+		return CR_EFROZEN;
+	if (!valid_node(g, n) || !key)
+		return CR_EINVAL;
+	if ((rc = names_intern(&g->names, &g->arena, key, &key_id)) != CR_OK)
+		return rc;
+	if (GROW(g->attrs, g->attr_cap, g->attr_count + 1) != CR_OK)
+		return CR_ENOMEM;
+	a = &g->attrs[g->attr_count++];
+	a->node = n;
+	a->key = key_id;
+	a->value = *v;
+	return CR_OK;
+}
+
+int cr_graph_set_null(cr_graph *g, cr_node_id n, const char *key)
+{
+	cr_value v = {.type = CR_T_NULL};
+	return log_attr(g, n, key, &v);
+}
+
+int cr_graph_set_bool(cr_graph *g, cr_node_id n, const char *key, bool b)
+{
+	cr_value v = {.type = CR_T_BOOL, .u.b = b};
+	return log_attr(g, n, key, &v);
+}
+
+int cr_graph_set_int(cr_graph *g, cr_node_id n, const char *key, int64_t i)
+{
+	cr_value v = {.type = CR_T_INT, .u.i = i};
+	return log_attr(g, n, key, &v);
+}
+
+int cr_graph_set_num(cr_graph *g, cr_node_id n, const char *key, double d)
+{
+	cr_value v = {.type = CR_T_NUM, .u.n = d};
+	return log_attr(g, n, key, &v);
+}
+
+static int log_string(cr_graph *g, cr_node_id n, const char *key,
+	cr_type type, const char *s, size_t len)
+{
+	cr_value v = {.type = type};
+
+	if (g->frozen)
+		return CR_EFROZEN;
+	if (!s)
+		return CR_EINVAL;
+	if (!(v.u.s.ptr = arena_strndup(&g->arena, s, len)))
+		return CR_ENOMEM;
+	v.u.s.len = len;
+	return log_attr(g, n, key, &v);
+}
+
+int cr_graph_set_strn(cr_graph *g, cr_node_id n, const char *key,
+	const char *s, size_t len)
+{
+	return log_string(g, n, key, CR_T_STR, s, len);
+}
+
+int cr_graph_set_str(cr_graph *g, cr_node_id n, const char *key,
+	const char *s)
+{
+	return log_string(g, n, key, CR_T_STR, s, s ? strlen(s) : 0);
+}
+
+int cr_graph_list_push(cr_graph *g, cr_node_id n, const char *key,
+	const char *s)
+{
+	return log_string(g, n, key, LIST_ITEM, s, s ? strlen(s) : 0);
+}
+
+int cr_graph_link(cr_graph *g, cr_node_id from, const char *label,
+	cr_node_id to)
+{
+	uint32_t label_id;
+	int rc;
+
+	if (g->frozen)
+		return CR_EFROZEN;
+	if (!valid_node(g, from) || !valid_node(g, to) || !label)
+		return CR_EINVAL;
+	if ((rc = names_intern(&g->names, &g->arena, label, &label_id)) != CR_OK)
+		return rc;
+	if (GROW(g->edges, g->edge_cap, g->edge_count + 1) != CR_OK)
+		return CR_ENOMEM;
+	g->edges[g->edge_count++] = (struct edge){from, label_id, to};
+	return CR_OK;
+}
+
+/* --- freezing ------------------------------------------------------------ */
+
+/* Stable counting sort of `count` records of `size` bytes by the uint32
+ * node id at offset 0; fills each node's start/count through the callback
+ * offsets.  Records keep insertion order within a node. */
+static int sort_by_node(cr_graph *g, void **records, size_t count,
+	size_t size, size_t start_off, size_t count_off)
+{
+	size_t *offsets = calloc(g->node_count + 1, sizeof *offsets);
+	char *sorted = count ? malloc(count * size) : NULL;
+	char *src = *records;
+
+	if (!offsets || (count && !sorted)) {
+		free(offsets);
+		free(sorted);
+		return CR_ENOMEM;
+	}
+	for (size_t i = 0; i < count; i++) {
+		uint32_t node;
+		memcpy(&node, src + i * size, sizeof node);
+		offsets[node + 1]++;
+	}
+	for (size_t n = 1; n <= g->node_count; n++)
+		offsets[n] += offsets[n - 1];
+	for (size_t n = 0; n < g->node_count; n++) {
+		char *node = (char *)&g->nodes[n];
+		uint32_t start = (uint32_t)offsets[n];
+		uint32_t num = (uint32_t)(offsets[n + 1] - offsets[n]);
+		memcpy(node + start_off, &start, sizeof start);
+		memcpy(node + count_off, &num, sizeof num);
+	}
+	for (size_t i = 0; i < count; i++) {
+		uint32_t node;
+		memcpy(&node, src + i * size, sizeof node);
+		memcpy(sorted + offsets[node]++ * size, src + i * size, size);
+	}
+	free(offsets);
+	free(*records);
+	*records = sorted;
+	return CR_OK;
+}
+
+/* Sorting context for one node's attributes: by key name (through the
+ * precomputed rank of every interned name), then by log position. */
+struct attr_order {
+	const struct attr *attrs;
+	const uint32_t *rank;
+};
+
+static int by_rank_then_position(const void *a, const void *b, void *arg)
+{
+	const struct attr_order *o = arg;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint32_t rx = o->rank[o->attrs[x].key], ry = o->rank[o->attrs[y].key];
+
+	if (rx != ry)
+		return rx < ry ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static int by_name(const void *a, const void *b, void *names)
+{
+	const char *const *by_id = names;
+	return strcmp(by_id[*(const uint32_t *)a], by_id[*(const uint32_t *)b]);
+}
+
+/* rank[name id] = position of the name in byte order. */
+static uint32_t *name_ranks(const struct names *t)
+{
+	uint32_t *ids = malloc((t->count + 1) * sizeof *ids);
+	uint32_t *rank = calloc(t->count + 1, sizeof *rank);
+
+	if (!ids || !rank) {
+		free(ids);
+		free(rank);
+		return NULL;
+	}
+	for (uint32_t i = 1; i < t->count; i++)
+		ids[i - 1] = i;
+	if (t->count > 1)
+		qsort_r(ids, t->count - 1, sizeof *ids, by_name, (void *)t->by_id);
+	for (uint32_t i = 1; i < t->count; i++)
+		rank[ids[i - 1]] = i;
+	free(ids);
+	return rank;
+}
+
+/* Gather list pushes order[first..end) (all of one key) into a list. */
+static int make_list(cr_graph *g, const struct attr *a, const uint32_t *order,
+	uint32_t first, uint32_t end, cr_value *out)
+{
+	const char **list = arena_alloc(&g->arena,
+		(end - first + 1) * sizeof *list, sizeof(void *));
+
+	if (!list)
+		return CR_ENOMEM;
+	for (uint32_t k = first; k < end; k++)
+		list[k - first] = a[order[k]].value.u.s.ptr;
+	list[end - first] = NULL;
+	out->type = CR_T_LIST;
+	out->u.list.items = list;
+	out->u.list.count = end - first;
+	return CR_OK;
+}
+
+/* One node's log range: keep the last assignment of each key, where a
+ * trailing run of list pushes becomes one list value, ordered by key
+ * name.  `order` and `out` are scratch space of `count` entries. */
+static int resolve_node_attrs(cr_graph *g, struct attr *a, uint32_t count,
+	const uint32_t *rank, uint32_t *order, struct attr *out,
+	uint32_t *out_count)
+{
+	struct attr_order ctx = {a, rank};
+	uint32_t kept = 0, end;
+	int rc;
+
+	for (uint32_t i = 0; i < count; i++)
+		order[i] = i;
+	qsort_r(order, count, sizeof *order, by_rank_then_position, &ctx);
+	for (uint32_t i = 0; i < count; i = end) {
+		uint32_t first;
+
+		for (end = i + 1; end < count && a[order[end]].key == a[order[i]].key;)
+			end++;
+		out[kept] = a[order[end - 1]];
+		if (out[kept].value.type == LIST_ITEM) {
+			for (first = end - 1;
+			     first > i && a[order[first - 1]].value.type == LIST_ITEM;)
+				first--;
+			if ((rc = make_list(g, a, order, first, end,
+				     &out[kept].value)) != CR_OK)
+				return rc;
+		}
+		kept++;
+	}
+	memcpy(a, out, kept * sizeof *out);
+	*out_count = kept;
+	return CR_OK;
+}
+
+static int compact_attrs(cr_graph *g)
+{
+	uint32_t *rank = name_ranks(&g->names), *order = NULL;
+	struct attr *scratch = NULL;
+	size_t write = 0, scratch_cap = 0, order_cap = 0;
+	int rc = CR_OK;
+
+	if (!rank)
+		return CR_ENOMEM;
+	for (size_t n = 1; n < g->node_count; n++) {
+		struct node *node = &g->nodes[n];
+		struct attr *range = g->attrs + node->attr_start;
+		uint32_t kept = 0;
+
+		if (node->attr_count &&
+		    (GROW(scratch, scratch_cap, node->attr_count) != CR_OK ||
+		     GROW(order, order_cap, node->attr_count) != CR_OK)) {
+			rc = CR_ENOMEM;
+			goto done;
+		}
+		if (node->attr_count &&
+		    (rc = resolve_node_attrs(g, range, node->attr_count, rank,
+			     order, scratch, &kept)) != CR_OK)
+			goto done;
+		if (kept)
+			memmove(g->attrs + write, range, kept * sizeof *range);
+		node->attr_start = (uint32_t)write;
+		node->attr_count = kept;
+		write += kept;
+	}
+	g->attr_count = write;
+done:
+	free(rank);
+	free(order);
+	free(scratch);
+	return rc;
+}
+
+static int build_kind_index(cr_graph *g)
+{
+	g->kinds_len = g->names.count;
+	g->kinds = calloc(g->kinds_len ? g->kinds_len : 1, sizeof *g->kinds);
+	if (!g->kinds)
+		return CR_ENOMEM;
+	for (size_t n = 1; n < g->node_count; n++)
+		g->kinds[g->nodes[n].kind].count++;
+	for (size_t k = 0; k < g->kinds_len; k++) {
+		if (!g->kinds[k].count)
+			continue;
+		g->kinds[k].ids = malloc(g->kinds[k].count * sizeof(cr_node_id));
+		if (!g->kinds[k].ids)
+			return CR_ENOMEM;
+		g->kinds[k].count = 0;
+	}
+	for (size_t n = 1; n < g->node_count; n++) {
+		struct kind_index *k = &g->kinds[g->nodes[n].kind];
+		k->ids[k->count++] = (cr_node_id)n;
+	}
+	return CR_OK;
+}
+
+static uint64_t path_hash(uint32_t kind, const char *path)
+{
+	return hash_bytes(path, strlen(path), kind);
+}
+
+static int build_path_index(cr_graph *g)
+{
+	size_t with_path = 0, mask;
+
+	for (size_t n = 1; n < g->node_count; n++)
+		with_path += g->nodes[n].path != NULL;
+	g->path_nslots = 16;
+	while (g->path_nslots < with_path * 2)
+		g->path_nslots *= 2;
+	g->path_slots = calloc(g->path_nslots, sizeof *g->path_slots);
+	if (!g->path_slots)
+		return CR_ENOMEM;
+	mask = g->path_nslots - 1;
+	for (size_t n = 1; n < g->node_count; n++) {
+		const struct node *node = &g->nodes[n];
+		size_t i;
+
+		if (!node->path)
+			continue;
+		for (i = path_hash(node->kind, node->path) & mask; g->path_slots[i];
+		     i = (i + 1) & mask) {
+			const struct node *other = &g->nodes[g->path_slots[i]];
+			if (other->kind == node->kind &&
+			    strcmp(other->path, node->path) == 0)
+				break; /* first added wins */
+		}
+		if (!g->path_slots[i])
+			g->path_slots[i] = (cr_node_id)n;
+	}
+	return CR_OK;
+}
+
+int cr_graph_freeze(cr_graph *g)
+{
+	int rc;
+
+	if (g->frozen)
+		return CR_OK;
+	if ((rc = sort_by_node(g, (void **)&g->attrs, g->attr_count,
+		     sizeof *g->attrs, offsetof(struct node, attr_start),
+		     offsetof(struct node, attr_count))) != CR_OK)
+		return rc;
+	g->attr_cap = g->attr_count;
+	if ((rc = sort_by_node(g, (void **)&g->edges, g->edge_count,
+		     sizeof *g->edges, offsetof(struct node, edge_start),
+		     offsetof(struct node, edge_count))) != CR_OK)
+		return rc;
+	g->edge_cap = g->edge_count;
+	if ((rc = compact_attrs(g)) != CR_OK ||
+	    (rc = build_kind_index(g)) != CR_OK ||
+	    (rc = build_path_index(g)) != CR_OK)
+		return rc;
+	g->frozen = true;
+	return CR_OK;
+}
+
+bool cr_graph_frozen(const cr_graph *g)
+{
+	return g->frozen;
+}
+
+/* --- reading ------------------------------------------------------------- */
+
+const char *cr_graph_root(const cr_graph *g)
+{
+	return g->root;
+}
+
+size_t cr_graph_count(const cr_graph *g)
+{
+	return g->node_count - 1;
+}
+
+const char *cr_node_kind(const cr_graph *g, cr_node_id n)
+{
+	return valid_node(g, n) ? g->names.by_id[g->nodes[n].kind] : NULL;
+}
+
+const char *cr_node_path(const cr_graph *g, cr_node_id n)
+{
+	return valid_node(g, n) ? g->nodes[n].path : NULL;
+}
+
+uint32_t cr_node_line(const cr_graph *g, cr_node_id n)
+{
+	return valid_node(g, n) ? g->nodes[n].line : 0;
+}
+
+static const struct node *frozen_node(const cr_graph *g, cr_node_id n)
+{
+	return g->frozen && valid_node(g, n) ? &g->nodes[n] : NULL;
+}
+
+bool cr_node_attr(const cr_graph *g, cr_node_id n, const char *key,
+	cr_value *out)
+{
+	const struct node *node = frozen_node(g, n);
+	uint32_t key_id;
+
+	if (!node || !key || !(key_id = names_lookup(&g->names, key)))
+		return false;
+	for (uint32_t i = 0; i < node->attr_count; i++) {
+		const struct attr *a = &g->attrs[node->attr_start + i];
+		if (a->key == key_id) {
+			if (out)
+				*out = a->value;
+			return true;
+		}
+	}
+	return false;
+}
+
+size_t cr_node_attr_count(const cr_graph *g, cr_node_id n)
+{
+	const struct node *node = frozen_node(g, n);
+	return node ? node->attr_count : 0;
+}
+
+const char *cr_node_attr_at(const cr_graph *g, cr_node_id n, size_t i,
+	cr_value *out)
+{
+	const struct node *node = frozen_node(g, n);
+	const struct attr *a;
+
+	if (!node || i >= node->attr_count)
+		return NULL;
+	a = &g->attrs[node->attr_start + i];
+	if (out)
+		*out = a->value;
+	return g->names.by_id[a->key];
+}
+
+const char *cr_node_str(const cr_graph *g, cr_node_id n, const char *key,
+	const char *dflt)
+{
+	cr_value v;
+	return cr_node_attr(g, n, key, &v) && v.type == CR_T_STR ? v.u.s.ptr
+								 : dflt;
+}
+
+int64_t cr_node_int(const cr_graph *g, cr_node_id n, const char *key,
+	int64_t dflt)
+{
+	cr_value v;
+	return cr_node_attr(g, n, key, &v) && v.type == CR_T_INT ? v.u.i : dflt;
+}
+
+bool cr_node_bool(const cr_graph *g, cr_node_id n, const char *key,
+	bool dflt)
+{
+	cr_value v;
+	return cr_node_attr(g, n, key, &v) && v.type == CR_T_BOOL ? v.u.b : dflt;
+}
+
+const cr_node_id *cr_graph_nodes(const cr_graph *g, const char *kind,
+	size_t *count)
+{
+	uint32_t kind_id;
+
+	*count = 0;
+	if (!g->frozen || !kind || !(kind_id = names_lookup(&g->names, kind)) ||
+	    kind_id >= g->kinds_len)
+		return NULL;
+	*count = g->kinds[kind_id].count;
+	return g->kinds[kind_id].ids;
+}
+
+cr_node_id cr_graph_find(const cr_graph *g, const char *kind,
+	const char *path)
+{
+	uint32_t kind_id;
+	size_t mask;
+
+	if (!g->frozen || !kind || !path ||
+	    !(kind_id = names_lookup(&g->names, kind)))
+		return 0;
+	mask = g->path_nslots - 1;
+	for (size_t i = path_hash(kind_id, path) & mask; g->path_slots[i];
+	     i = (i + 1) & mask) {
+		const struct node *node = &g->nodes[g->path_slots[i]];
+		if (node->kind == kind_id && strcmp(node->path, path) == 0)
+			return g->path_slots[i];
+	}
+	return 0;
+}
+
+size_t cr_node_edges(const cr_graph *g, cr_node_id n, const char *label,
+	cr_node_id *out, size_t cap)
+{
+	const struct node *node = frozen_node(g, n);
+	uint32_t label_id = 0;
+	size_t found = 0;
+
+	if (!node || (label && !(label_id = names_lookup(&g->names, label))))
+		return 0;
+	for (uint32_t i = 0; i < node->edge_count; i++) {
+		const struct edge *e = &g->edges[node->edge_start + i];
+		if (label && e->label != label_id)
+			continue;
+		if (found < cap)
+			out[found] = e->to;
+		found++;
+	}
+	return found;
+}
+
+size_t cr_node_edge_count(const cr_graph *g, cr_node_id n)
+{
+	const struct node *node = frozen_node(g, n);
+	return node ? node->edge_count : 0;
+}
+
+const char *cr_node_edge_at(const cr_graph *g, cr_node_id n, size_t i,
+	cr_node_id *to)
+{
+	const struct node *node = frozen_node(g, n);
+	const struct edge *e;
+
+	if (!node || i >= node->edge_count)
+		return NULL;
+	e = &g->edges[node->edge_start + i];
+	if (to)
+		*to = e->to;
+	return g->names.by_id[e->label];
+}
