@@ -2,8 +2,9 @@
  * glob.h - path globs as policies and configs write them.
  *
  *   *      any run of characters except '/'
- *   **     any run of path segments (also none): "**" + "/" matches zero
- *          or more directories, "a/**" everything below a
+ *   **     any run of path segments, also none: a "**" segment matches
+ *          zero or more directories, and a trailing "**" segment matches
+ *          everything below the directory before it
  *   ?      one character except '/'
  *   [abc] [a-z] [!x]  a character class
  *   \x     a literal x
