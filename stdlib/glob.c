@@ -1,0 +1,205 @@
+/*
+ * glob.c - path globs as policies and configs write them (syntax in
+ * include/crucible/glob.h).
+ *
+ * Both pattern and path are read as '/'-separated segments.  Matching runs
+ * the classic wildcard algorithm at two levels: inside a segment '*' may
+ * absorb characters, across segments '**' may absorb whole segments.  Every
+ * other atom consumes exactly one character (one segment at the outer
+ * level), so resuming from the most recent star is enough to find a match
+ * when there is one: no recursion, no allocation, and O(pattern * path)
+ * steps even for patterns like "*a*a*a*a*b".
+ *
+ * Conventions beyond the header, in the spirit of .gitignore:
+ *   - a pattern with no '/' other than trailing ones ("*.pem", "build/")
+ *     matches at any depth, as if it began with a "**" segment;
+ *   - a trailing '/' means "everything below": "secrets/" is "secrets/"
+ *     followed by a "**" segment, so it matches "secrets/a" and
+ *     "secrets/a/b" but not "secrets" itself;
+ *   - a final "**" matches one or more segments, any other "**" zero or
+ *     more; "**" inside a segment ("a**b") is a plain '*';
+ *   - '/' always separates segments, even after '\' or inside "[...]";
+ *   - an unterminated '[' is a literal '['; matching is byte-wise.
+ */
+#include "crucible/glob.h"
+
+#include <string.h>
+
+/* The end of the segment starting at p: the next '/' or end. */
+static const char *segment_end(const char *p, const char *end)
+{
+	const char *slash = memchr(p, '/', (size_t)(end - p));
+
+	return slash ? slash : end;
+}
+
+/* The start of the segment after the one ending at e. */
+static const char *segment_next(const char *e, const char *end)
+{
+	return e < end ? e + 1 : end;
+}
+
+static bool is_globstar(const char *p, const char *e)
+{
+	return e - p == 2 && p[0] == '*' && p[1] == '*';
+}
+
+/* One possibly escaped character of a bracket expression. */
+static unsigned char class_char(const char **q, const char *pe)
+{
+	if (**q == '\\' && *q + 1 < pe)
+		(*q)++;
+	return (unsigned char)*(*q)++;
+}
+
+/*
+ * Match c against the bracket expression at *p ("[...]").  Returns false
+ * when the expression is not terminated inside the segment, in which case
+ * the caller takes '[' literally.  On success *p moves past the ']'.
+ */
+static bool class_match(const char **p, const char *pe, unsigned char c,
+	bool *matched)
+{
+	const char *q = *p + 1;
+	bool negate = false, found = false, first = true;
+
+	if (q < pe && (*q == '!' || *q == '^')) {
+		negate = true;
+		q++;
+	}
+	for (;;) {
+		unsigned char lo, hi;
+
+		if (q >= pe)
+			return false;
+		if (*q == ']' && !first)
+			break;
+		first = false;
+		lo = hi = class_char(&q, pe);
+		if (q + 1 < pe && q[0] == '-' && q[1] != ']') {
+			q++;
+			hi = class_char(&q, pe);
+		}
+		if (c >= lo && c <= hi)
+			found = true;
+	}
+	*p = q + 1;
+	*matched = found != negate;
+	return true;
+}
+
+/* Match one non-star atom at *p against c, moving *p past the atom. */
+static bool atom_match(const char **p, const char *pe, unsigned char c)
+{
+	bool matched;
+
+	switch (**p) {
+	case '?':
+		(*p)++;
+		return true;
+	case '[':
+		if (class_match(p, pe, c, &matched))
+			return matched;
+		break;
+	case '\\':
+		if (*p + 1 < pe)
+			(*p)++;
+		break;
+	}
+	return (unsigned char)*(*p)++ == c;
+}
+
+/* Match the pattern segment [p, pe) against the path segment [s, se). */
+static bool segment_match(const char *p, const char *pe, const char *s,
+	const char *se)
+{
+	const char *star_p = NULL, *star_s = NULL;
+
+	while (p < pe || s < se) {
+		if (p < pe && *p == '*') {
+			while (p < pe && *p == '*')
+				p++;
+			star_p = p;
+			star_s = s;
+			continue;
+		}
+		if (p < pe && s < se) {
+			const char *q = p;
+
+			if (atom_match(&q, pe, (unsigned char)*s)) {
+				p = q;
+				s++;
+				continue;
+			}
+		}
+		if (!star_p || star_s == se)
+			return false;
+		p = star_p;
+		s = ++star_s;
+	}
+	return true;
+}
+
+/*
+ * Match the segments of [pat, pend) against the path [s, send).  any_depth
+ * puts a virtual "**" before the pattern, below_only a virtual final "**"
+ * after it.
+ */
+static bool segments_match(const char *pat, const char *pend, bool any_depth,
+	bool below_only, const char *s, const char *send)
+{
+	const char *p = pat, *star_p = NULL, *star_s = NULL;
+
+	if (any_depth) {
+		star_p = pat;
+		star_s = s;
+	}
+	for (;;) {
+		if (p == pend) {
+			if (below_only ? s < send : s == send)
+				return true;
+		} else {
+			const char *pe = segment_end(p, pend);
+
+			if (!is_globstar(p, pe)) {
+				const char *se = segment_end(s, send);
+
+				if (s < send && segment_match(p, pe, s, se)) {
+					p = segment_next(pe, pend);
+					s = segment_next(se, send);
+					continue;
+				}
+			} else if (pe == pend && !below_only) {
+				if (s < send)
+					return true;
+			} else {
+				p = star_p = segment_next(pe, pend);
+				star_s = s;
+				continue;
+			}
+		}
+		if (!star_p || star_s == send)
+			return false;
+		p = star_p;
+		s = star_s = segment_next(segment_end(star_s, send), send);
+	}
+}
+
+bool cr_glob_match(const char *pattern, const char *path)
+{
+	const char *pat = pattern, *pend;
+	bool anchored, below_only, any_depth;
+
+	if (!*pattern)
+		return false;
+	while (*pat == '/')
+		pat++;
+	anchored = pat != pattern;
+	pend = pat + strlen(pat);
+	below_only = pend > pat && pend[-1] == '/';
+	while (pend > pat && pend[-1] == '/')
+		pend--;
+	any_depth = !anchored && !memchr(pat, '/', (size_t)(pend - pat));
+	return segments_match(pat, pend, any_depth, below_only, path,
+		path + strlen(path));
+}
