@@ -453,6 +453,25 @@ static int by_rank_then_position(const void *a, const void *b, void *arg)
 	return x < y ? -1 : x > y;
 }
 
+/* Nodes carry a handful of attributes: insertion sort beats qsort_r
+ * there, which matters across 100,000 nodes; long lists fall back. */
+static void sort_order(uint32_t *order, uint32_t count, struct attr_order *ctx)
+{
+	if (count > 16) {
+		qsort_r(order, count, sizeof *order, by_rank_then_position, ctx);
+		return;
+	}
+	for (uint32_t i = 1; i < count; i++) {
+		uint32_t item = order[i], j = i;
+
+		while (j > 0 && by_rank_then_position(&order[j - 1], &item, ctx) > 0) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = item;
+	}
+}
+
 static int by_name(const void *a, const void *b, void *names)
 {
 	const char *const *by_id = names;
@@ -511,7 +530,7 @@ static int resolve_node_attrs(cr_graph *g, struct attr *a, uint32_t count,
 
 	for (uint32_t i = 0; i < count; i++)
 		order[i] = i;
-	qsort_r(order, count, sizeof *order, by_rank_then_position, &ctx);
+	sort_order(order, count, &ctx);
 	for (uint32_t i = 0; i < count; i = end) {
 		uint32_t first;
 
@@ -692,23 +711,41 @@ static const struct node *frozen_node(const cr_graph *g, cr_node_id n)
 	return g->frozen && valid_node(g, n) ? &g->nodes[n] : NULL;
 }
 
-bool cr_node_attr(const cr_graph *g, cr_node_id n, const char *key,
+cr_key cr_graph_key(const cr_graph *g, const char *name)
+{
+	return name ? names_lookup(&g->names, name) : 0;
+}
+
+bool cr_node_attr_key(const cr_graph *g, cr_node_id n, cr_key key,
 	cr_value *out)
 {
 	const struct node *node = frozen_node(g, n);
-	uint32_t key_id;
 
-	if (!node || !key || !(key_id = names_lookup(&g->names, key)))
+	if (!node || !key)
 		return false;
 	for (uint32_t i = 0; i < node->attr_count; i++) {
 		const struct attr *a = &g->attrs[node->attr_start + i];
-		if (a->key == key_id) {
+		if (a->key == key) {
 			if (out)
 				*out = a->value;
 			return true;
 		}
 	}
 	return false;
+}
+
+bool cr_node_attr(const cr_graph *g, cr_node_id n, const char *key,
+	cr_value *out)
+{
+	return cr_node_attr_key(g, n, cr_graph_key(g, key), out);
+}
+
+const char *cr_node_str_key(const cr_graph *g, cr_node_id n, cr_key key,
+	const char *dflt)
+{
+	cr_value v;
+	return cr_node_attr_key(g, n, key, &v) && v.type == CR_T_STR ? v.u.s.ptr
+								      : dflt;
 }
 
 size_t cr_node_attr_count(const cr_graph *g, cr_node_id n)
@@ -734,9 +771,7 @@ const char *cr_node_attr_at(const cr_graph *g, cr_node_id n, size_t i,
 const char *cr_node_str(const cr_graph *g, cr_node_id n, const char *key,
 	const char *dflt)
 {
-	cr_value v;
-	return cr_node_attr(g, n, key, &v) && v.type == CR_T_STR ? v.u.s.ptr
-								 : dflt;
+	return cr_node_str_key(g, n, cr_graph_key(g, key), dflt);
 }
 
 int64_t cr_node_int(const cr_graph *g, cr_node_id n, const char *key,

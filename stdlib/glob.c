@@ -200,6 +200,13 @@ bool cr_glob_match(const char *pattern, const char *path)
 	while (pend > pat && pend[-1] == '/')
 		pend--;
 	any_depth = !anchored && !memchr(pat, '/', (size_t)(pend - pat));
+	if (any_depth && !below_only) {
+		/* One segment at any depth: only the basename can match it, and
+		 * policies ask this ("*.pem") of every file in the tree. */
+		const char *send = path + strlen(path);
+		const char *base = memrchr(path, '/', (size_t)(send - path));
+		return *path && segment_match(pat, pend, base ? base + 1 : path, send);
+	}
 	return segments_match(pat, pend, any_depth, below_only, path,
 		path + strlen(path));
 }

@@ -65,14 +65,21 @@ struct line_cursor {
 };
 
 /* What repo:files and repo:grep select among the "file" nodes. */
+/* A list option: one string or an array of strings ("any of"). */
+struct string_set {
+	const char *const *items; /* NULL: the option is absent */
+	size_t count;
+	const char *single;
+};
+
 struct file_filter {
 	const char *status; /* NULL: every status except "ignored" */
 	const char *type;
 	const char *language;
-	const char *ext;
-	const char *const *globs; /* NULL: no glob filter */
-	size_t glob_count;
-	const char *single_glob;
+	struct string_set ext, name, globs;
+	lua_Integer min_size; /* 0: no size filter */
+	/* keys looked up once per call, not once per node */
+	cr_key status_key, type_key, language_key, ext_key, size_key;
 };
 
 static const char *const status_names[] = {
@@ -365,71 +372,102 @@ static lua_Integer opt_positive(lua_State *L, int opts, const char *key,
 	return v;
 }
 
-/* glob = "pattern" or {"p1", "p2", ...}; an empty list selects nothing. */
-static void opt_globs(lua_State *L, int opts, struct file_filter *f)
+/* key = "value" or {"v1", "v2", ...}; an empty list selects nothing. */
+static void opt_strings(lua_State *L, int opts, const char *key,
+	struct string_set *set)
 {
 	const char **list;
 	size_t count;
 
-	if (!opts || lua_getfield(L, opts, "glob") == LUA_TNIL)
+	if (!opts || lua_getfield(L, opts, key) == LUA_TNIL)
 		return;
 	if (lua_type(L, -1) == LUA_TSTRING) {
-		f->single_glob = lua_tostring(L, -1);
-		f->globs = &f->single_glob;
-		f->glob_count = 1;
+		set->single = lua_tostring(L, -1);
+		set->items = &set->single;
+		set->count = 1;
 		return;
 	}
 	if (!lua_istable(L, -1))
-		luaL_error(L, "option 'glob' must be a string or an array of "
-			"strings, got %s", luaL_typename(L, -1));
+		luaL_error(L, "option '%s' must be a string or an array of "
+			"strings, got %s", key, luaL_typename(L, -1));
 	count = lua_rawlen(L, -1);
 	list = lua_newuserdatauv(L, count * sizeof *list, 0);
 	for (size_t i = 0; i < count; i++) {
 		if (lua_rawgeti(L, -2, (lua_Integer)i + 1) != LUA_TSTRING)
-			luaL_error(L, "option 'glob' item %d must be a string",
+			luaL_error(L, "option '%s' item %d must be a string", key,
 				(int)i + 1);
 		list[i] = lua_tostring(L, -1);
 		lua_pop(L, 1);
 	}
-	f->globs = list;
-	f->glob_count = count;
+	set->items = list;
+	set->count = count;
 }
 
 /* The options repo:files and repo:grep share: glob and status. */
-static void opt_selection(lua_State *L, int opts, struct file_filter *f)
+static void opt_selection(lua_State *L, int opts, const cr_graph *g,
+	struct file_filter *f)
 {
-	opt_globs(L, opts, f);
+	opt_strings(L, opts, "glob", &f->globs);
 	f->status = opt_choice(L, opts, "status", status_names);
+	f->status_key = cr_graph_key(g, "status");
+	f->type_key = cr_graph_key(g, "type");
+	f->language_key = cr_graph_key(g, "language");
+	f->ext_key = cr_graph_key(g, "ext");
+	f->size_key = cr_graph_key(g, "size");
 }
 
-static bool attr_is(const cr_graph *g, cr_node_id id, const char *key,
+static bool attr_is(const cr_graph *g, cr_node_id id, cr_key key,
 	const char *want)
 {
-	return !want || strcmp(cr_node_str(g, id, key, ""), want) == 0;
+	return !want || strcmp(cr_node_str_key(g, id, key, ""), want) == 0;
 }
 
-static bool globs_match(const struct file_filter *f, const char *path)
+static bool in_set(const struct string_set *set, const char *s)
 {
-	if (!f->globs)
+	if (!set->items)
 		return true;
-	for (size_t i = 0; path && i < f->glob_count; i++)
-		if (cr_glob_match(f->globs[i], path))
+	for (size_t i = 0; s && i < set->count; i++)
+		if (strcmp(set->items[i], s) == 0)
 			return true;
 	return false;
 }
 
+static bool globs_match(const struct string_set *globs, const char *path)
+{
+	if (!globs->items)
+		return true;
+	for (size_t i = 0; path && i < globs->count; i++)
+		if (cr_glob_match(globs->items[i], path))
+			return true;
+	return false;
+}
+
+static const char *basename_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* Cheapest tests first: this runs for every file of the tree. */
 static bool file_selected(const cr_graph *g, cr_node_id id,
 	const struct file_filter *f)
 {
-	const char *status = cr_node_str(g, id, "status", "");
+	const char *status = cr_node_str_key(g, id, f->status_key, "");
+	const char *path = cr_node_path(g, id);
+	cr_value size;
 
 	if (f->status ? strcmp(status, f->status) != 0 :
 			strcmp(status, "ignored") == 0)
 		return false;
-	return attr_is(g, id, "type", f->type) &&
-		attr_is(g, id, "language", f->language) &&
-		attr_is(g, id, "ext", f->ext) &&
-		globs_match(f, cr_node_path(g, id));
+	if (!path || !in_set(&f->name, basename_of(path)) ||
+	    !in_set(&f->ext, cr_node_str_key(g, id, f->ext_key, "")))
+		return false;
+	if (f->min_size && (!cr_node_attr_key(g, id, f->size_key, &size) ||
+			       size.type != CR_T_INT || size.u.i < f->min_size))
+		return false;
+	return attr_is(g, id, f->type_key, f->type) &&
+		attr_is(g, id, f->language_key, f->language) &&
+		globs_match(&f->globs, path);
 }
 
 /* --- file and node objects ----------------------------------------------- */
@@ -636,26 +674,38 @@ static const repo_ud *check_repo(lua_State *L)
 	return luaL_checkudata(L, 1, REPO_MT);
 }
 
-static int repo_files(lua_State *L)
+/* The options of repo:files and repo:count, from the table at stack
+ * index 2; returns the limit. */
+static lua_Integer opt_files(lua_State *L, const cr_graph *g,
+	struct file_filter *f)
 {
 	static const char *const known[] = {
-		"glob", "status", "type", "language", "ext", "limit", NULL
+		"glob", "status", "type", "language", "ext", "name", "min_size",
+		"limit", NULL
 	};
-	const repo_ud *r = check_repo(L);
 	int opts = opt_table(L, 2, known);
+
+	opt_selection(L, opts, g, f);
+	f->type = opt_choice(L, opts, "type", type_names);
+	f->language = opt_string(L, opts, "language");
+	opt_strings(L, opts, "ext", &f->ext);
+	for (size_t i = 0; i < f->ext.count; i++)
+		if (f->ext.items[i][0] == '.')
+			luaL_error(L, "option 'ext' is written without the dot "
+				"(ext = \"%s\")", f->ext.items[i] + 1);
+	opt_strings(L, opts, "name", &f->name);
+	f->min_size = opt_positive(L, opts, "min_size", 0);
+	return opt_positive(L, opts, "limit", LUA_MAXINTEGER);
+}
+
+static int repo_files(lua_State *L)
+{
+	const repo_ud *r = check_repo(L);
 	struct file_filter f = {0};
+	lua_Integer limit = opt_files(L, r->g, &f), found = 0;
 	const cr_node_id *ids;
-	lua_Integer limit, found = 0;
 	size_t count;
 
-	opt_selection(L, opts, &f);
-	f.type = opt_choice(L, opts, "type", type_names);
-	f.language = opt_string(L, opts, "language");
-	f.ext = opt_string(L, opts, "ext");
-	if (f.ext && f.ext[0] == '.')
-		luaL_error(L, "option 'ext' is written without the dot "
-			"(ext = \"%s\")", f.ext + 1);
-	limit = opt_positive(L, opts, "limit", LUA_MAXINTEGER);
 	ids = cr_graph_nodes(r->g, "file", &count);
 	lua_newtable(L);
 	for (size_t i = 0; i < count && found < limit; i++) {
@@ -664,6 +714,22 @@ static int repo_files(lua_State *L)
 		push_node(L, r->g, ids[i]);
 		lua_rawseti(L, -2, ++found);
 	}
+	return 1;
+}
+
+/* repo:files without the objects: cheap on any tree. */
+static int repo_count(lua_State *L)
+{
+	const repo_ud *r = check_repo(L);
+	struct file_filter f = {0};
+	lua_Integer limit = opt_files(L, r->g, &f), found = 0;
+	const cr_node_id *ids;
+	size_t count;
+
+	ids = cr_graph_nodes(r->g, "file", &count);
+	for (size_t i = 0; i < count && found < limit; i++)
+		found += file_selected(r->g, ids[i], &f);
+	lua_pushinteger(L, found);
 	return 1;
 }
 
@@ -726,7 +792,7 @@ static int repo_grep(lua_State *L)
 	cr_regex *re;
 	bindings *b;
 
-	opt_selection(L, opts, &f);
+	opt_selection(L, opts, r->g, &f);
 	max = opt_positive(L, opts, "max", GREP_DEFAULT_MAX);
 	b = get_bindings(L);
 	re = check_regex(L, b, 2);
@@ -876,7 +942,8 @@ static void finish_type(lua_State *L, const char *name, const luaL_Reg *meta)
 static void register_types(lua_State *L)
 {
 	static const luaL_Reg repo_methods[] = {
-		{ "files", repo_files }, { "file", repo_file },
+		{ "files", repo_files }, { "count", repo_count },
+		{ "file", repo_file },
 		{ "grep", repo_grep }, { "nodes", repo_nodes }, { NULL, NULL }
 	};
 	static const luaL_Reg node_methods[] = {

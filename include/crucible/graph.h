@@ -97,6 +97,16 @@ uint32_t cr_node_line(const cr_graph *g, cr_node_id n);
 /* Look up one attribute; returns false when the node has no such key. */
 bool cr_node_attr(const cr_graph *g, cr_node_id n, const char *key,
 	cr_value *out);
+/* A key looked up once, for loops that read the same attribute of many
+ * nodes: 0 when no node has that key. */
+typedef uint32_t cr_key;
+cr_key cr_graph_key(const cr_graph *g, const char *name);
+bool cr_node_attr_key(const cr_graph *g, cr_node_id n, cr_key key,
+	cr_value *out);
+/* The string value of a key, or `dflt` (absent, or of another type). */
+const char *cr_node_str_key(const cr_graph *g, cr_node_id n, cr_key key,
+	const char *dflt);
+
 /* Attributes by position, sorted by key: 0 <= i < cr_node_attr_count(). */
 size_t cr_node_attr_count(const cr_graph *g, cr_node_id n);
 const char *cr_node_attr_at(const cr_graph *g, cr_node_id n, size_t i,

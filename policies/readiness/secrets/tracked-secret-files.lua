@@ -65,10 +65,13 @@ local BY_CONTENT = {
 -- Inside a secrets/ directory, code and docs that handle secrets are
 -- not secrets themselves.
 local NOT_SECRET_EXT = {
-  c = true, cc = true, cpp = true, cs = true, go = true, h = true,
-  java = true, js = true, jsx = true, kt = true, md = true, mjs = true,
-  php = true, py = true, rb = true, rs = true, rst = true, scala = true,
-  swift = true, ts = true, tsx = true,
+  bash = true, c = true, cc = true, clj = true, cpp = true, cs = true,
+  css = true, dart = true, erl = true, ex = true, exs = true, go = true,
+  h = true, hpp = true, hs = true, html = true, java = true, js = true,
+  jsx = true, kt = true, lua = true, md = true, mjs = true, ml = true,
+  php = true, pl = true, ps1 = true, py = true, r = true, rb = true,
+  rs = true, rst = true, scala = true, sh = true, svelte = true,
+  swift = true, ts = true, tsx = true, vue = true, zsh = true,
 }
 
 -- The secrets/ or credentials/ directory a path lies under, or nil.
