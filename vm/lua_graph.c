@@ -698,22 +698,36 @@ static lua_Integer opt_files(lua_State *L, const cr_graph *g,
 	return opt_positive(L, opts, "limit", LUA_MAXINTEGER);
 }
 
+/* Count the selected files up to `limit`; with `push`, also append each
+ * one's object to the table on top of the stack. */
+static lua_Integer select_files(lua_State *L, const cr_graph *g,
+	const struct file_filter *f, lua_Integer limit, bool push)
+{
+	lua_Integer found = 0;
+	const cr_node_id *ids;
+	size_t count;
+
+	ids = cr_graph_nodes(g, "file", &count);
+	for (size_t i = 0; i < count && found < limit; i++) {
+		if (!file_selected(g, ids[i], f))
+			continue;
+		found++;
+		if (push) {
+			push_node(L, g, ids[i]);
+			lua_rawseti(L, -2, found);
+		}
+	}
+	return found;
+}
+
 static int repo_files(lua_State *L)
 {
 	const repo_ud *r = check_repo(L);
 	struct file_filter f = {0};
-	lua_Integer limit = opt_files(L, r->g, &f), found = 0;
-	const cr_node_id *ids;
-	size_t count;
+	lua_Integer limit = opt_files(L, r->g, &f);
 
-	ids = cr_graph_nodes(r->g, "file", &count);
 	lua_newtable(L);
-	for (size_t i = 0; i < count && found < limit; i++) {
-		if (!file_selected(r->g, ids[i], &f))
-			continue;
-		push_node(L, r->g, ids[i]);
-		lua_rawseti(L, -2, ++found);
-	}
+	select_files(L, r->g, &f, limit, true);
 	return 1;
 }
 
@@ -722,14 +736,9 @@ static int repo_count(lua_State *L)
 {
 	const repo_ud *r = check_repo(L);
 	struct file_filter f = {0};
-	lua_Integer limit = opt_files(L, r->g, &f), found = 0;
-	const cr_node_id *ids;
-	size_t count;
+	lua_Integer limit = opt_files(L, r->g, &f);
 
-	ids = cr_graph_nodes(r->g, "file", &count);
-	for (size_t i = 0; i < count && found < limit; i++)
-		found += file_selected(r->g, ids[i], &f);
-	lua_pushinteger(L, found);
+	lua_pushinteger(L, select_files(L, r->g, &f, limit, false));
 	return 1;
 }
 
