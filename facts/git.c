@@ -321,6 +321,7 @@ static int set_history(cr_graph *g, cr_node_id id, cr_ctx *ctx,
 		rc = graph_result(ctx, rc);
 		goto done;
 	}
+	rc = cr_graph_set_list(g, id, "authors");
 	for (size_t i = 0; i < h.authors.count && rc == CR_OK; i++)
 		rc = cr_graph_list_push(g, id, "authors", h.authors.items[i]);
 	rc = graph_result(ctx, rc);
@@ -384,6 +385,7 @@ static int set_tags(cr_graph *g, cr_node_id id, cr_ctx *ctx,
 	if (tags.count > 1)
 		qsort(tags.strings, tags.count, sizeof *tags.strings,
 			compare_names);
+	rc = cr_graph_set_list(g, id, "tags");
 	for (size_t i = 0; i < tags.count && rc == CR_OK; i++)
 		rc = cr_graph_list_push(g, id, "tags", tags.strings[i]);
 	git_strarray_dispose(&tags);

@@ -324,6 +324,13 @@ int cr_graph_set_null(cr_graph *g, cr_node_id n, const char *key)
 	return log_attr(g, n, key, &v);
 }
 
+int cr_graph_set_list(cr_graph *g, cr_node_id n, const char *key)
+{
+	static const char *const empty[] = {NULL};
+	cr_value v = {.type = CR_T_LIST, .u.list = {empty, 0}};
+	return log_attr(g, n, key, &v);
+}
+
 int cr_graph_set_bool(cr_graph *g, cr_node_id n, const char *key, bool b)
 {
 	cr_value v = {.type = CR_T_BOOL, .u.b = b};

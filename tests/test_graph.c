@@ -104,6 +104,29 @@ static void test_list_restarts_after_plain_assignment(void **state)
 	cr_graph_free(g);
 }
 
+static void test_empty_list(void **state)
+{
+	cr_graph *g;
+	cr_node_id a;
+	cr_value v;
+
+	(void)state;
+	assert_int_equal(cr_graph_new(&g, "/r"), CR_OK);
+	assert_int_equal(cr_graph_add(g, &a, "git", NULL, 0), CR_OK);
+	assert_int_equal(cr_graph_set_list(g, a, "tags"), CR_OK);
+	assert_int_equal(cr_graph_set_list(g, a, "authors"), CR_OK);
+	assert_int_equal(cr_graph_list_push(g, a, "authors", "a@example.com"), CR_OK);
+	assert_int_equal(cr_graph_freeze(g), CR_OK);
+	assert_true(cr_node_attr(g, a, "tags", &v));
+	assert_int_equal(v.type, CR_T_LIST);
+	assert_int_equal(v.u.list.count, 0);
+	assert_null(v.u.list.items[0]);
+	assert_true(cr_node_attr(g, a, "authors", &v));
+	assert_int_equal(v.u.list.count, 1);
+	assert_string_equal(v.u.list.items[0], "a@example.com");
+	cr_graph_free(g);
+}
+
 static void test_kind_and_path_indexes(void **state)
 {
 	cr_graph *g;
@@ -201,6 +224,7 @@ int main(void)
 		cmocka_unit_test(test_nodes_and_attributes),
 		cmocka_unit_test(test_frozen_graph_rejects_writes),
 		cmocka_unit_test(test_list_restarts_after_plain_assignment),
+		cmocka_unit_test(test_empty_list),
 		cmocka_unit_test(test_kind_and_path_indexes),
 		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_many_nodes),

@@ -6,9 +6,10 @@
  *   head                 full object id of HEAD (absent on an unborn branch)
  *   branch               short branch name (absent when detached)
  *   detached             bool
- *   tags                 list of tag names
+ *   tags                 list of tag names (empty list when none)
  *   commits              commits reachable from HEAD
- *   authors              distinct author emails over those commits
+ *   authors              list of the distinct author emails of those
+ *                        commits (absent on an unborn branch)
  *   first_commit_date    ISO 8601 UTC author date of the oldest commit
  *   last_commit_date     ISO 8601 UTC author date of HEAD
  *   dirty                bool: staged or unstaged changes to tracked files

@@ -73,6 +73,9 @@ int cr_graph_set_num(cr_graph *g, cr_node_id n, const char *key, double v);
 int cr_graph_set_str(cr_graph *g, cr_node_id n, const char *key, const char *v);
 int cr_graph_set_strn(cr_graph *g, cr_node_id n, const char *key,
 	const char *v, size_t len);
+/* Set `key` to an empty list (so that "none" reads as an empty array, not
+ * as an absent attribute); cr_graph_list_push() appends to it. */
+int cr_graph_set_list(cr_graph *g, cr_node_id n, const char *key);
 /* Append one string to the list attribute `key` (created on first use). */
 int cr_graph_list_push(cr_graph *g, cr_node_id n, const char *key,
 	const char *v);
