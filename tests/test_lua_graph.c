@@ -282,6 +282,119 @@ static void test_files_default_and_filters(void **state)
 	run_error(fx->L, "repo.files({})", "crucible.repo expected");
 }
 
+static void test_files_name_ext_size(void **state)
+{
+	struct fixture *fx = *state;
+
+	run(fx->L,
+		"local function paths(t)\n"
+		"  local out = {}\n"
+		"  for i, f in ipairs(t) do out[i] = f.path end\n"
+		"  return table.concat(out, ',')\n"
+		"end\n"
+		"assert(paths(repo:files{name = 'main.py'}) == 'src/main.py')\n"
+		"assert(paths(repo:files{name = {'empty.txt', 'nope', 'README.md'}}) == "
+		"'README.md,empty.txt')\n"
+		"assert(paths(repo:files{name = 'server'}) == '')\n"
+		"assert(paths(repo:files{name = 'out.pem'}) == '')\n"
+		"assert(paths(repo:files{name = 'out.pem', status = 'ignored'}) == "
+		"'build/out.pem')\n"
+		"assert(paths(repo:files{name = {}}) == '')\n"
+		"assert(paths(repo:files{ext = {'txt', 'py'}}) == "
+		"'src/main.py,empty.txt,long.txt')\n"
+		"assert(paths(repo:files{ext = {'pem'}}) == 'keys/server.pem')\n"
+		"assert(paths(repo:files{ext = {}}) == '')\n"
+		"assert(paths(repo:files{ext = '', status = 'ignored'}) == 'build')\n"
+		"assert(paths(repo:files{min_size = 25}) == "
+		"'keys/server.pem,src/main.py,long.txt')\n"
+		"assert(paths(repo:files{min_size = 26}) == 'keys/server.pem,long.txt')\n"
+		"assert(paths(repo:files{min_size = 400}) == '')\n"
+		"assert(#repo:files{min_size = 1, type = 'file'} == 5)\n"
+		"assert(paths(repo:files{ext = {'pem', 'txt'}, min_size = 30}) == "
+		"'keys/server.pem,long.txt')\n"
+		"assert(paths(repo:files{name = {'long.txt', 'empty.txt'}, min_size = 1}) == "
+		"'long.txt')\n"
+		"assert(paths(repo:files{glob = '*.txt', name = 'empty.txt', ext = 'txt'}) == "
+		"'empty.txt')\n"
+		"assert(paths(repo:files{glob = 'keys/', ext = 'txt'}) == '')\n"
+		"assert(paths(repo:files{ext = 'pem', min_size = 1, status = 'ignored'}) == "
+		"'build/out.pem')\n"
+		"assert(paths(repo:files{name = 'link.md', type = 'file'}) == '')\n"
+		"assert(paths(repo:files{ext = {'md', 'txt'}, limit = 2}) == "
+		"'README.md,empty.txt')\n");
+	run_error(fx->L, "repo:files{name = 3}",
+		"option 'name' must be a string or an array");
+	run_error(fx->L, "repo:files{name = {'a', true}}",
+		"option 'name' item 2 must be a string");
+	run_error(fx->L, "repo:files{ext = {'pem', 1}}",
+		"option 'ext' item 2 must be a string");
+	run_error(fx->L, "repo:files{ext = {'pem', '.key'}}", "without the dot");
+	run_error(fx->L, "repo:files{min_size = 0}", "positive integer");
+	run_error(fx->L, "repo:files{min_size = 'big'}",
+		"option 'min_size' must be a positive integer");
+}
+
+static void test_count(void **state)
+{
+	struct fixture *fx = *state;
+
+	run(fx->L,
+		"assert(repo:count() == 7 and repo:count{} == 7)\n"
+		"assert(math.type(repo:count{}) == 'integer')\n"
+		"assert(repo:count{ext = 'txt'} == 2)\n"
+		"assert(repo:count{ext = 'txt', limit = 1} == 1)\n"
+		"assert(repo:count{limit = 3} == 3)\n"
+		"assert(repo:count{limit = 100} == 7)\n"
+		"assert(repo:count{status = 'ignored'} == 2)\n"
+		"assert(repo:count{glob = '*.pem', status = 'ignored'} == 1)\n"
+		"assert(repo:count{name = {'main.py', 'bin.dat'}, min_size = 20} == 1)\n"
+		"assert(repo:count{name = 'nope'} == 0)\n"
+		"for _, opts in ipairs{ {}, {ext = {'md', 'pem'}}, {type = 'file'},\n"
+		"    {glob = {'src/', '*.md'}}, {min_size = 20, status = 'tracked'} } do\n"
+		"  assert(repo:count(opts) == #repo:files(opts))\n"
+		"end\n");
+	run_error(fx->L, "repo:count{bogus = 1}", "unknown option 'bogus'");
+	run_error(fx->L, "repo:count{glob = 3}", "string or an array");
+	run_error(fx->L, "repo:count{min_size = -1}", "positive integer");
+	run_error(fx->L, "repo:count{limit = 0}", "positive integer");
+	run_error(fx->L, "repo:count('x')", "table expected");
+	run_error(fx->L, "repo.count({})", "crucible.repo expected");
+}
+
+/*
+ * repo:files skips the glob matcher for paths that lack a plain run of
+ * the glob; whatever the glob, it must select exactly the paths that
+ * crucible.glob accepts.
+ */
+static void test_files_glob_agrees_with_matcher(void **state)
+{
+	struct fixture *fx = *state;
+
+	run(fx->L,
+		"local globs = {\n"
+		"  '*.pem', '**/*.pem', 'keys/', '/keys/', '**/keys/**', 'keys/**',\n"
+		"  '/keys/*.pem', '[k]eys/*', 'k\\\\eys/*', '**/s?rver.pem', 'src/**',\n"
+		"  '*/main.py', '[!a]*/main.py', '[]x]*', '.md', '*.md', 'README.md',\n"
+		"  '/README.md', 'build/', 'keys//', '//keys/*', 'k*s/server.pem',\n"
+		"  'ke[y/]s/*', '**', '*', '', '/', '**/', 'server', 'ys/ser',\n"
+		"  '*ys/ser*', 'server.pem.bak', '.../x', 'build', '*.[pP][eE][mM]',\n"
+		"  'keys/server.pem/', 'main.py', 'src/main.py', '\\\\*.md',\n"
+		"}\n"
+		"for _, g in ipairs(globs) do\n"
+		"  for _, opts in ipairs{ {}, {status = 'ignored'} } do\n"
+		"    local want = {}\n"
+		"    for _, f in ipairs(repo:files(opts)) do\n"
+		"      if crucible.glob(g, f.path) then want[#want + 1] = f.path end\n"
+		"    end\n"
+		"    opts.glob = g\n"
+		"    local got = {}\n"
+		"    for i, f in ipairs(repo:files(opts)) do got[i] = f.path end\n"
+		"    assert(table.concat(got, ',') == table.concat(want, ','), g)\n"
+		"    assert(repo:count(opts) == #want, g)\n"
+		"  end\n"
+		"end\n");
+}
+
 static void test_file_object(void **state)
 {
 	struct fixture *fx = *state;
@@ -573,7 +686,12 @@ static void test_files_large_inventory(void **state)
 		"assert(#keys == 100, #keys)\n"
 		"assert(keys[1].path == 'd0/s0/f0.pem')\n"
 		"assert(#repo:files{glob = '*.pem', status = 'tracked'} == 0)\n"
-		"assert(#repo:files() == 100000)\n");
+		"assert(#repo:files() == 100000)\n"
+		"assert(repo:count{} == 100000)\n"
+		"assert(repo:count{glob = 's0/'} == 7693)\n"
+		"assert(repo:count{glob = {'/d0/', '**/s0/**'}} == 7693 + 1031 - 80)\n"
+		"assert(repo:count{name = {'f999.txt', 'f1000.pem'}} == 2)\n"
+		"assert(repo:count{glob = '*.pem', limit = 10} == 10)\n");
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	assert_true(t1.tv_sec - t0.tv_sec < 20);
 	lua_close(L);
@@ -588,6 +706,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_repo_without_git,
 			setup_without_git, teardown),
 		cmocka_unit_test_setup_teardown(test_files_default_and_filters,
+			setup_with_git, teardown),
+		cmocka_unit_test_setup_teardown(test_files_name_ext_size,
+			setup_with_git, teardown),
+		cmocka_unit_test_setup_teardown(test_count,
+			setup_with_git, teardown),
+		cmocka_unit_test_setup_teardown(test_files_glob_agrees_with_matcher,
 			setup_with_git, teardown),
 		cmocka_unit_test_setup_teardown(test_file_object,
 			setup_with_git, teardown),

@@ -64,6 +64,12 @@ struct line_cursor {
 	size_t len;
 };
 
+/* A run of plain bytes inside a glob ("" when it has none). */
+struct literal {
+	const char *start;
+	size_t len;
+};
+
 /* What repo:files and repo:grep select among the "file" nodes. */
 /* A list option: one string or an array of strings ("any of"). */
 struct string_set {
@@ -77,6 +83,7 @@ struct file_filter {
 	const char *type;
 	const char *language;
 	struct string_set ext, name, globs;
+	const struct literal *glob_literals; /* one per glob */
 	lua_Integer min_size; /* 0: no size filter */
 	/* keys looked up once per call, not once per node */
 	cr_key status_key, type_key, language_key, ext_key, size_key;
@@ -403,11 +410,68 @@ static void opt_strings(lua_State *L, int opts, const char *key,
 	set->count = count;
 }
 
+static const char *segment_end_of(const char *p, const char *end)
+{
+	const char *slash = memchr(p, '/', (size_t)(end - p));
+
+	return slash ? slash : end;
+}
+
+/*
+ * The longest run of plain bytes in a glob.  Every path the glob matches
+ * holds that run, so looking for it rules most paths out before the
+ * matcher runs.  Wildcards and escapes end a run, a class ends it up to
+ * the next '/'.  A run drops the '/' at either end (a leading "**"
+ * segment may match no directory at all) and its leading dots: a run
+ * starting with '.' would stop the search at every extension.
+ */
+static struct literal glob_literal(const char *glob)
+{
+	const char *end, *start, *p, *q;
+	struct literal best = { glob, 0 };
+
+	while (*glob == '/')
+		glob++;
+	end = glob + strlen(glob);
+	while (end > glob && end[-1] == '/')
+		end--;
+	for (start = p = glob;; p++) {
+		if (p < end && !strchr("*?[\\", *p))
+			continue;
+		while (start < p && (*start == '/' || *start == '.'))
+			start++;
+		q = p;
+		while (q > start && q[-1] == '/')
+			q--;
+		if ((size_t)(q - start) > best.len)
+			best = (struct literal){ start, (size_t)(q - start) };
+		if (p < end && *p == '[')
+			p = segment_end_of(p, end);
+		if (p >= end)
+			return best;
+		start = p + 1;
+	}
+}
+
+/* glob = ..., with the literal of each glob for globs_match. */
+static void opt_globs(lua_State *L, int opts, struct file_filter *f)
+{
+	struct literal *literals;
+
+	opt_strings(L, opts, "glob", &f->globs);
+	if (!f->globs.items)
+		return;
+	literals = lua_newuserdatauv(L, f->globs.count * sizeof *literals, 0);
+	for (size_t i = 0; i < f->globs.count; i++)
+		literals[i] = glob_literal(f->globs.items[i]);
+	f->glob_literals = literals;
+}
+
 /* The options repo:files and repo:grep share: glob and status. */
 static void opt_selection(lua_State *L, int opts, const cr_graph *g,
 	struct file_filter *f)
 {
-	opt_strings(L, opts, "glob", &f->globs);
+	opt_globs(L, opts, f);
 	f->status = opt_choice(L, opts, "status", status_names);
 	f->status_key = cr_graph_key(g, "status");
 	f->type_key = cr_graph_key(g, "type");
@@ -426,19 +490,42 @@ static bool in_set(const struct string_set *set, const char *s)
 {
 	if (!set->items)
 		return true;
+	/* the first byte settles most comparisons without a call */
 	for (size_t i = 0; s && i < set->count; i++)
-		if (strcmp(set->items[i], s) == 0)
+		if (set->items[i][0] == s[0] && strcmp(set->items[i], s) == 0)
 			return true;
 	return false;
 }
 
-static bool globs_match(const struct string_set *globs, const char *path)
+/* memmem() for the short strings that paths are, without its set-up cost. */
+static bool holds(const char *s, size_t n, const struct literal *lit)
 {
-	if (!globs->items)
-		return true;
-	for (size_t i = 0; path && i < globs->count; i++)
-		if (cr_glob_match(globs->items[i], path))
+	const char *last;
+
+	if (n < lit->len)
+		return false;
+	last = s + n - lit->len;
+	for (const char *p = s; p <= last &&
+	     (p = memchr(p, lit->start[0], (size_t)(last - p) + 1)); p++)
+		if (memcmp(p, lit->start, lit->len) == 0)
 			return true;
+	return false;
+}
+
+static bool globs_match(const struct file_filter *f, const char *path)
+{
+	size_t len;
+
+	if (!f->globs.items)
+		return true;
+	len = strlen(path);
+	for (size_t i = 0; i < f->globs.count; i++) {
+		const struct literal *lit = &f->glob_literals[i];
+
+		if ((!lit->len || holds(path, len, lit)) &&
+		    cr_glob_match(f->globs.items[i], path))
+			return true;
+	}
 	return false;
 }
 
@@ -448,26 +535,32 @@ static const char *basename_of(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* Cheapest tests first: this runs for every file of the tree. */
+/*
+ * Cheapest tests first: this runs for every file of the tree.  The path
+ * is at hand, attributes are looked up in the node's list, so the tests
+ * on the path go first.
+ */
 static bool file_selected(const cr_graph *g, cr_node_id id,
 	const struct file_filter *f)
 {
-	const char *status = cr_node_str_key(g, id, f->status_key, "");
 	const char *path = cr_node_path(g, id);
+	const char *status;
 	cr_value size;
 
+	if (!path || !in_set(&f->name, basename_of(path)) ||
+	    !globs_match(f, path))
+		return false;
+	status = cr_node_str_key(g, id, f->status_key, "");
 	if (f->status ? strcmp(status, f->status) != 0 :
 			strcmp(status, "ignored") == 0)
 		return false;
-	if (!path || !in_set(&f->name, basename_of(path)) ||
-	    !in_set(&f->ext, cr_node_str_key(g, id, f->ext_key, "")))
+	if (!in_set(&f->ext, cr_node_str_key(g, id, f->ext_key, "")))
 		return false;
 	if (f->min_size && (!cr_node_attr_key(g, id, f->size_key, &size) ||
 			       size.type != CR_T_INT || size.u.i < f->min_size))
 		return false;
 	return attr_is(g, id, f->type_key, f->type) &&
-		attr_is(g, id, f->language_key, f->language) &&
-		globs_match(&f->globs, path);
+		attr_is(g, id, f->language_key, f->language);
 }
 
 /* --- file and node objects ----------------------------------------------- */

@@ -3,18 +3,21 @@
 
 local common = require "common"
 
-local ARTIFACT_EXT = {}
-for _, ext in ipairs{
+local ARTIFACT_EXT = {
   "exe", "dll", "so", "dylib", "a", "lib", "o", "obj", "class", "jar",
   "war", "ear", "pyc", "pyo", "whl", "egg", "apk", "aab", "ipa", "msi",
   "dmg", "deb", "rpm", "nupkg",
-} do
-  ARTIFACT_EXT[ext] = true
-end
+}
 
-local function is_artifact(f)
-  -- versioned shared libraries: libfoo.so.1.2
-  return ARTIFACT_EXT[f.ext] or f.name:find("%.so%.%d") ~= nil
+-- Versioned shared libraries: libfoo.so.1.2.
+local VERSIONED_SO = "*.so.[0-9]*"
+
+-- Committed artifacts, in inventory order.
+local function artifacts(repo)
+  local status = common.committed(repo)
+  return common.merge(
+    repo:files{ ext = ARTIFACT_EXT, status = status, type = "file" },
+    repo:files{ glob = VERSIONED_SO, status = status, type = "file" })
 end
 
 return crucible.policy{
@@ -33,8 +36,8 @@ return crucible.policy{
   },
   check = function(repo, params)
     local found = {}
-    for _, f in ipairs(common.all_files(repo, true)) do
-      if is_artifact(f) and not common.matches_any(params.allow, f.path) then
+    for _, f in ipairs(artifacts(repo)) do
+      if not common.matches_any(params.allow, f.path) then
         found[#found + 1] = f
         fail{ message = f.path .. " is a build artifact", path = f.path,
           key = f.path }

@@ -40,8 +40,10 @@ return crucible.policy{
   check = function(repo, params)
     local lfs = lfs_globs(repo)
     local large = 0
-    for _, f in ipairs(common.all_files(repo, true)) do
-      if f.size > params.max_bytes and not common.matches_any(lfs, f.path) then
+    local over = repo:files{ min_size = math.floor(params.max_bytes) + 1,
+      status = common.committed(repo), type = "file" }
+    for _, f in ipairs(over) do
+      if not common.matches_any(lfs, f.path) then
         large = large + 1
         warn{ message = string.format("%s is %s (limit %s)", f.path,
           mib(f.size), mib(params.max_bytes)), path = f.path, key = f.path }

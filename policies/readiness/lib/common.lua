@@ -1,10 +1,11 @@
 -- common.lua - small helpers shared by the readiness policies.
 --
--- Cost model: every glob of a repo:files query is matched against every
--- path, so on a large repository a query with dozens of globs is the
--- expensive way to look for files.  The cheap ways are repo:file() for
--- an exact path, one anchored glob to list a single directory, and one
--- pass over the file objects with table lookups on name or extension.
+-- Cost model (docs/policy-api.md, "Performance"): repo:files and
+-- repo:count test every file of the inventory in C, which is cheap; a
+-- file object costs far more, and reading its fields in Lua more still.
+-- So every policy selects its few candidates with options (name, ext,
+-- min_size, globs, preferably ones with a plain name in them) and only
+-- then looks at them in Lua; none walks all the files.
 
 local common = {}
 
@@ -66,15 +67,6 @@ function common.first(repo, globs, opts)
   return common.files(repo, globs, query)[1]
 end
 
--- Every regular file (committed ones only when `committed`), for one
--- pass with table lookups.
-function common.all_files(repo, committed)
-  return repo:files{
-    status = committed and common.committed(repo) or nil,
-    type = "file",
-  }
-end
-
 -- The first of `paths` (exact, repository-relative) that is a regular
 -- file, or nil.
 function common.first_path(repo, paths)
@@ -88,14 +80,25 @@ function common.first_path(repo, paths)
 end
 
 -- Regular files directly in one of `dirs` ("" is the root, else
--- "docs/") whose lower-case name satisfies accept(name).
+-- "docs/") whose lower-case name satisfies accept(name), `dirs` in
+-- order, then inventory order.  One query lists all the directories.
 function common.named_files(repo, dirs, accept)
+  local globs, rank, by_dir = {}, {}, {}
+  for i, dir in ipairs(dirs) do
+    globs[i] = "/" .. dir .. "*"
+    rank[dir] = i
+    by_dir[i] = {}
+  end
+  for _, f in ipairs(common.files(repo, globs)) do
+    if accept(f.name:lower()) then
+      local found = by_dir[rank[common.dir_prefix(f.path)]]
+      found[#found + 1] = f
+    end
+  end
   local out = {}
-  for _, dir in ipairs(dirs) do
-    for _, f in ipairs(common.files(repo, "/" .. dir .. "*")) do
-      if accept(f.name:lower()) then
-        out[#out + 1] = f
-      end
+  for _, found in ipairs(by_dir) do
+    for _, f in ipairs(found) do
+      out[#out + 1] = f
     end
   end
   return out
@@ -200,22 +203,30 @@ end
 
 -- Extensions of source code in some mainstream language, for policies
 -- that only make sense when there is code.
-common.SOURCE_EXT = {}
-for _, ext in ipairs{
+common.SOURCE_EXT = {
   "c", "cc", "cpp", "cs", "go", "java", "js", "jsx", "kt", "mjs", "php",
   "py", "rb", "rs", "scala", "swift", "ts", "tsx", "ex", "exs", "dart",
   "lua",
-} do
-  common.SOURCE_EXT[ext] = true
-end
+}
 
 function common.has_source(repo)
-  for _, f in ipairs(common.all_files(repo)) do
-    if common.SOURCE_EXT[f.ext] then
-      return true
+  return repo:count{ ext = common.SOURCE_EXT, type = "file", limit = 1 } > 0
+end
+
+-- The union of lists of file objects, without duplicates, in inventory
+-- order (paths compare byte-wise, as the inventory sorts them).
+function common.merge(...)
+  local out, seen = {}, {}
+  for _, files in ipairs{ ... } do
+    for _, f in ipairs(files) do
+      if not seen[f.path] then
+        seen[f.path] = true
+        out[#out + 1] = f
+      end
     end
   end
-  return false
+  table.sort(out, function(a, b) return a.path < b.path end)
+  return out
 end
 
 -- .env.example and friends document variables; they hold no secrets.

@@ -16,9 +16,14 @@ local function is_dockerfile(f)
     name:find("^Containerfile%.") ~= nil) and f.ext ~= "dockerignore"
 end
 
+-- Every Dockerfile, in inventory order: the candidates come by
+-- extension and by name prefix, is_dockerfile() has the last word.
 function docker.files(repo)
   local out = {}
-  for _, f in ipairs(common.all_files(repo)) do
+  local candidates = common.merge(
+    common.files(repo, nil, { ext = "dockerfile" }),
+    common.files(repo, { "Dockerfile*", "Containerfile*" }))
+  for _, f in ipairs(candidates) do
     if is_dockerfile(f) then
       out[#out + 1] = f
     end

@@ -54,13 +54,19 @@ manifests.EXCLUDE = {
   "**/testdata/**", "**/fixtures/**", "**/examples/**",
 }
 
+-- The manifest file names, for repo:files{ name = ... }.
+local NAMES = {}
+for name in pairs(manifests.KINDS) do
+  NAMES[#NAMES + 1] = name
+end
+table.sort(NAMES)
+
 -- Manifests of the project: { file =, kind = } in inventory order.
 function manifests.find(repo, exclude)
   local out = {}
-  for _, f in ipairs(common.all_files(repo)) do
-    local kind = manifests.KINDS[f.name]
-    if kind and not common.matches_any(exclude or manifests.EXCLUDE, f.path) then
-      out[#out + 1] = { file = f, kind = kind }
+  for _, f in ipairs(common.files(repo, nil, { name = NAMES })) do
+    if not common.matches_any(exclude or manifests.EXCLUDE, f.path) then
+      out[#out + 1] = { file = f, kind = manifests.KINDS[f.name] }
     end
   end
   return out

@@ -1,8 +1,9 @@
 -- Files that hold credentials by their very name or place: private keys,
--- keystores, env files, cluster and cloud state.  Found by name, in one
--- pass over the committed files with table lookups (cheap on any
--- repository); the few files whose name alone says nothing (.npmrc,
--- .pypirc, .netrc, *.pem) are opened to look for a credential.
+-- keystores, env files, cluster and cloud state.  Found by name: the
+-- candidates come from repo:files queries on exact names, extensions
+-- and name prefixes (cheap on any repository), then table lookups
+-- decide; the few files whose name alone says nothing (.npmrc, .pypirc,
+-- .netrc, *.pem) are opened to look for a credential.
 
 local common = require "common"
 
@@ -44,13 +45,13 @@ local BY_EXT = {
   backup = tfstate_backup_reason,
 }
 
--- Name prefixes, as anchored Lua patterns (cheap to reject).
+-- Name prefixes, as anchored Lua patterns and as globs.
 local BY_PREFIX = {
-  { "^%.env%.", "environment file" },
-  { "^id_rsa", "SSH private key" },
-  { "^id_dsa", "SSH private key" },
-  { "^id_ecdsa", "SSH private key" },
-  { "^id_ed25519", "SSH private key" },
+  { "^%.env%.", ".env.*", "environment file" },
+  { "^id_rsa", "id_rsa*", "SSH private key" },
+  { "^id_dsa", "id_dsa*", "SSH private key" },
+  { "^id_ecdsa", "id_ecdsa*", "SSH private key" },
+  { "^id_ed25519", "id_ed25519*", "SSH private key" },
 }
 
 -- Files that are only secret when they hold a credential (a value, not
@@ -101,7 +102,7 @@ local function name_reason(f, name)
   if not rule then
     for _, prefix in ipairs(BY_PREFIX) do
       if name:find(prefix[1]) then
-        rule = prefix[2]
+        rule = prefix[3]
         break
       end
     end
@@ -132,6 +133,34 @@ local function file_reason(f)
     return f:find(content[1]) and content[2] or nil
   end
   return name_reason(f, name)
+end
+
+local function keys(t)
+  local out = {}
+  for k in pairs(t) do
+    out[#out + 1] = k
+  end
+  table.sort(out)
+  return out
+end
+
+local NAMES = keys(BY_NAME)
+for _, name in ipairs(keys(BY_CONTENT)) do
+  NAMES[#NAMES + 1] = name
+end
+local EXTS = keys(BY_EXT)
+local PREFIX_GLOBS = {}
+for i, prefix in ipairs(BY_PREFIX) do
+  PREFIX_GLOBS[i] = prefix[2]
+end
+
+-- Every file that file_reason() may find secret, in inventory order.
+local function candidates(repo)
+  local status = common.committed(repo)
+  return common.merge(
+    repo:files{ name = NAMES, status = status, type = "file" },
+    repo:files{ ext = EXTS, status = status, type = "file" },
+    repo:files{ glob = PREFIX_GLOBS, status = status, type = "file" })
 end
 
 local function group_of(f)
@@ -179,9 +208,9 @@ return crucible.policy{
       seen[f.path] = true
       report(f, dir_reason(f))
     end
-    for _, f in ipairs(common.all_files(repo, true)) do
-      local why = file_reason(f)
-      if why and not seen[f.path] then
+    for _, f in ipairs(candidates(repo)) do
+      local why = not seen[f.path] and file_reason(f)
+      if why then
         report(f, why)
       end
     end

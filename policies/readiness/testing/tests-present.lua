@@ -1,6 +1,7 @@
 -- Code without tests cannot be changed safely.  Found by the layout and
--- file names each ecosystem's test runner expects: test directories by
--- glob, test file names in one pass over the files.
+-- file names each ecosystem's test runner expects: test directories and
+-- test file names by glob, so that only the test files themselves
+-- become objects.
 
 local common = require "common"
 
@@ -28,6 +29,13 @@ local TEST_NAMES = {
   cpp = { "_test%.cpp$" },
 }
 
+-- Basename globs that match every name TEST_NAMES accepts (and some
+-- more): they pick the candidates in C, is_test_name() decides.
+local TEST_NAME_GLOBS = {
+  "test_*", "*_test.*", "*.test.*", "*.spec.*", "*Test.*", "*Tests.*",
+  "*IT.java", "*_spec.rb",
+}
+
 local function is_test_name(name, ext)
   for _, pattern in ipairs(TEST_NAMES[ext] or {}) do
     if name:find(pattern) then
@@ -49,22 +57,18 @@ return crucible.policy{
   remediation = "Add unit tests for the core logic and an end-to-end " ..
     "smoke test, and run them in CI.",
   check = function(repo)
-    local in_dirs = common.files(repo, TEST_DIR_GLOBS)
-    local seen = {}
-    for _, f in ipairs(in_dirs) do
-      seen[f.path] = true
+    if not common.has_source(repo) then
+      return skip("no source code")
     end
-    local has_source, count, first = false, #in_dirs, in_dirs[1]
-    for _, f in ipairs(common.all_files(repo)) do
-      local ext = f.ext
-      has_source = has_source or common.SOURCE_EXT[ext] == true
-      if is_test_name(f.name, ext) and not seen[f.path] then
+    local first = common.first(repo, TEST_DIR_GLOBS)
+    local count = first and
+      repo:count{ glob = TEST_DIR_GLOBS, type = "file" } or 0
+    for _, f in ipairs(common.files(repo, TEST_NAME_GLOBS)) do
+      if is_test_name(f.name, f.ext) and
+          not common.matches_any(TEST_DIR_GLOBS, f.path) then
         count = count + 1
         first = first or f
       end
-    end
-    if not has_source then
-      return skip("no source code")
     end
     if count == 0 then
       return fail{ message = "no test files or test directories found",
