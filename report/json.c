@@ -4,11 +4,13 @@
  *
  * Consumers (CI gates, dashboards) rely on the schema, so keys are only
  * ever added, never renamed.  Added here: policies[].bundle, .module,
- * .description, .remediation, .duration_ms; findings[].kind;
+ * .description, .remediation, .duration_ms, .scored; findings[].kind;
  * categories[].scored; and a "summary" object with the tallies the text
- * report prints.  Absent values are JSON null, never omitted: an unscored
- * category's score, a skipped or errored policy's score, a location's
- * line (0 in the model) and commit, and every optional string.
+ * report prints.  Scores are always numbers, as the schema promises: an
+ * unscored category or a skipped or errored policy shows 0 with
+ * "scored": false, which is what tells it apart from a real 0.  Absent
+ * values are JSON null, never omitted: a location's line (0 in the model)
+ * and commit, and every optional string.
  *
  * Builders return a new item or NULL when out of memory; put()/push()
  * take ownership of the item either way, and && chains stop building at
@@ -150,8 +152,7 @@ static cJSON *category_json(const cr_category_result *c)
 	cJSON *o = cJSON_CreateObject();
 	bool ok = put(o, "id", cJSON_CreateString(c->id)) &&
 		put(o, "title", string_or_null(c->title)) &&
-		put(o, "score", c->scored ? cJSON_CreateNumber(c->score) :
-			cJSON_CreateNull()) &&
+		put(o, "score", cJSON_CreateNumber(c->scored ? c->score : 0)) &&
 		put(o, "scored", cJSON_CreateBool(c->scored)) &&
 		put(o, "weight", cJSON_CreateNumber(c->weight)) &&
 		put(o, "policies", strings_json(c->policies, c->policy_count));
@@ -159,11 +160,9 @@ static cJSON *category_json(const cr_category_result *c)
 	return finish(o, ok);
 }
 
-static cJSON *policy_score_json(const cr_policy_result *p)
+static bool policy_scored(const cr_policy_result *p)
 {
-	if (p->status == CR_STATUS_SKIP || p->status == CR_STATUS_ERROR)
-		return cJSON_CreateNull();
-	return cJSON_CreateNumber(p->score);
+	return p->status != CR_STATUS_SKIP && p->status != CR_STATUS_ERROR;
 }
 
 static cJSON *policy_json(const cr_policy_result *p)
@@ -174,7 +173,8 @@ static cJSON *policy_json(const cr_policy_result *p)
 		put(o, "category", cJSON_CreateString(p->category)) &&
 		put(o, "severity", cJSON_CreateString(cr_severity_name(p->severity))) &&
 		put(o, "status", cJSON_CreateString(cr_status_name(p->status))) &&
-		put(o, "score", policy_score_json(p)) &&
+		put(o, "score", cJSON_CreateNumber(policy_scored(p) ? p->score : 0)) &&
+		put(o, "scored", cJSON_CreateBool(policy_scored(p))) &&
 		put(o, "weight", cJSON_CreateNumber(p->weight)) &&
 		put(o, "message", string_or_null(p->message)) &&
 		put(o, "bundle", string_or_null(p->bundle)) &&

@@ -554,10 +554,7 @@ static void check_category(const cJSON *c, const char *id, const char *title,
 	check_keys(c, keys);
 	check_string(c, "id", id);
 	check_string(c, "title", title);
-	if (scored)
-		check_number(c, "score", score);
-	else
-		check_null(c, "score");
+	check_number(c, "score", scored ? score : 0);
 	check_bool(c, "scored", scored);
 	check_number(c, "weight", weight);
 	for (int i = 0; i < n; i++) {
@@ -592,7 +589,7 @@ static void check_policy(const cJSON *p, const char *id, const char *category,
 {
 	static const char *const keys[] = {
 		"id", "title", "category", "severity", "status", "score",
-		"weight", "message", "bundle", "module", "description",
+		"scored", "weight", "message", "bundle", "module", "description",
 		"remediation", "duration_ms", NULL
 	};
 	char title[64], module[64];
@@ -605,10 +602,8 @@ static void check_policy(const cJSON *p, const char *id, const char *category,
 	check_string(p, "category", category);
 	check_string(p, "severity", severity);
 	check_string(p, "status", status);
-	if (score < 0)
-		check_null(p, "score");
-	else
-		check_number(p, "score", score);
+	check_number(p, "score", score < 0 ? 0 : score);
+	check_bool(p, "scored", score >= 0);
 	check_number(p, "weight", weight);
 	check_string(p, "message", message);
 	check_string(p, "bundle", "readiness");
