@@ -11,6 +11,8 @@
  */
 #include "crucible/report.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -137,12 +139,22 @@ static void policy_clear(cr_policy_result *p)
 	free_strings(fields, POLICY_STRINGS);
 }
 
-#define FINDING_STRINGS 3
+#define FINDING_STRINGS 4
 
 static void finding_strings(char **fields[FINDING_STRINGS], cr_finding *f)
 {
 	fields[0] = &f->policy;
 	fields[1] = &f->message;
+	fields[2] = &f->fingerprint;
+	fields[3] = &f->waiver;
+}
+
+#define FIXED_STRINGS 3
+
+static void fixed_strings(char **fields[FIXED_STRINGS], cr_fixed_finding *f)
+{
+	fields[0] = &f->policy;
+	fields[1] = &f->path;
 	fields[2] = &f->fingerprint;
 }
 
@@ -211,6 +223,15 @@ void cr_report_free(cr_report *r)
 		policy_clear(&r->policies[i]);
 	for (size_t i = 0; i < r->finding_count; i++)
 		finding_clear(&r->findings[i]);
+	for (size_t i = 0; i < r->fixed_count; i++) {
+		char **fields[FIXED_STRINGS];
+		fixed_strings(fields, &r->fixed[i]);
+		free_strings(fields, FIXED_STRINGS);
+	}
+	for (size_t i = 0; i < r->warning_count; i++)
+		free(r->warnings[i]);
+	free(r->fixed);
+	free(r->warnings);
 	free(r->bundles);
 	free(r->categories);
 	free(r->policies);
@@ -423,4 +444,50 @@ void cr_report_tally_compute(cr_report_tally *out, const cr_report *r)
 		else if ((unsigned)f->severity < CR_SEVERITY_COUNT)
 			out->active_by_severity[f->severity]++;
 	}
+}
+
+int cr_report_add_fixed(cr_report *r, const char *policy, const char *path,
+	const char *fingerprint)
+{
+	cr_fixed_finding f = {
+		.policy = (char *)policy,
+		.path = (char *)path,
+		.fingerprint = (char *)fingerprint,
+	};
+	char **fields[FIXED_STRINGS];
+	cr_fixed_finding *items;
+	int err;
+
+	if (!policy || !fingerprint)
+		return CR_EINVAL;
+	items = reserve(r->fixed, r->fixed_count, sizeof *items);
+	if (!items)
+		return CR_ENOMEM;
+	r->fixed = items;
+	fixed_strings(fields, &f);
+	if ((err = own_strings(fields, FIXED_STRINGS)) != CR_OK) {
+		free_strings(fields, FIXED_STRINGS);
+		return err;
+	}
+	items[r->fixed_count++] = f;
+	return CR_OK;
+}
+
+int cr_report_add_warning(cr_report *r, const char *fmt, ...)
+{
+	char **items, *text;
+	va_list ap;
+	int n;
+
+	items = reserve(r->warnings, r->warning_count, sizeof *items);
+	if (!items)
+		return CR_ENOMEM;
+	r->warnings = items;
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return CR_ENOMEM;
+	items[r->warning_count++] = text;
+	return CR_OK;
 }

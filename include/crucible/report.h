@@ -55,8 +55,18 @@ typedef struct cr_finding {
 	cr_location *locations;
 	size_t location_count;
 	char *fingerprint;       /* stable across unrelated edits */
-	bool waived;
+	bool waived;             /* accepted: shown, but counts for nothing */
+	char *waiver;            /* why it is waived (a config waiver's or an
+				    inline suppression's reason), or NULL */
+	bool baseline;           /* already in the --baseline file: not new */
 } cr_finding;
+
+/* A finding of the baseline that the run no longer reports. */
+typedef struct cr_fixed_finding {
+	char *policy;
+	char *path;              /* or NULL */
+	char *fingerprint;
+} cr_fixed_finding;
 
 typedef struct cr_policy_result {
 	char *id;
@@ -104,6 +114,12 @@ typedef struct cr_report {
 	cr_finding *findings;
 	size_t finding_count;
 
+	cr_fixed_finding *fixed;  /* with --baseline: what went away */
+	size_t fixed_count;
+	char **warnings;   /* notes for the reader: a suppression without a
+			      reason, a waiver that matched nothing, ... */
+	size_t warning_count;
+
 	double score;      /* 0..100 */
 	char grade;        /* 'A'..'F' */
 	const char *verdict; /* "ready", "at-risk", "not-ready" (static) */
@@ -130,6 +146,10 @@ int cr_report_add_finding(cr_report *r, cr_finding **out,
 int cr_report_add_category(cr_report *r, cr_category_result **out,
 	const char *id, const char *title, double weight);
 int cr_category_add_policy(cr_category_result *c, const char *policy_id);
+int cr_report_add_fixed(cr_report *r, const char *policy, const char *path,
+	const char *fingerprint);
+int cr_report_add_warning(cr_report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Findings of one policy, in report order: fills out[0..cap) and returns
  * the total. */
