@@ -160,11 +160,24 @@ size_t cr_report_policy_findings(const cr_report *r, const char *policy_id,
 typedef struct cr_render_opts {
 	bool color;        /* ANSI colour (the CLI decides: tty and !NO_COLOR) */
 	bool verbose;      /* text: list passing policies' messages too */
+	bool quiet;        /* text: the score and the blockers only */
+	bool summary;      /* markdown: the short form for a PR comment
+			      (always under 65,000 characters) */
 } cr_render_opts;
 
 int cr_report_render_json(const cr_report *r, FILE *f, cr_ctx *ctx);
 int cr_report_render_text(const cr_report *r, FILE *f,
 	const cr_render_opts *opts, cr_ctx *ctx);
+/* SARIF 2.1.0, one run, one rule per policy (report/sarif.c). */
+int cr_report_render_sarif(const cr_report *r, FILE *f, cr_ctx *ctx);
+/* The audit report a person reads top to bottom (report/markdown.c). */
+int cr_report_render_markdown(const cr_report *r, FILE *f,
+	const cr_render_opts *opts, cr_ctx *ctx);
+/* JUnit XML: a testsuite per category, a testcase per policy
+ * (report/junit.c). */
+int cr_report_render_junit(const cr_report *r, FILE *f, cr_ctx *ctx);
+/* One self-contained HTML page (report/html.c). */
+int cr_report_render_html(const cr_report *r, FILE *f, cr_ctx *ctx);
 
 #ifdef __cplusplus
 }
