@@ -491,3 +491,35 @@ int cr_report_add_warning(cr_report *r, const char *fmt, ...)
 	items[r->warning_count++] = text;
 	return CR_OK;
 }
+
+static int compare_strings(const char *a, const char *b)
+{
+	if (!a || !b)
+		return !b - !a; /* NULL first */
+	return strcmp(a, b);
+}
+
+static int canonical_order(const void *x, const void *y)
+{
+	const cr_finding *a = x, *b = y;
+	const cr_location *la = a->location_count ? a->locations : NULL;
+	const cr_location *lb = b->location_count ? b->locations : NULL;
+	int c;
+
+	if ((c = strcmp(a->policy, b->policy)))
+		return c;
+	if ((c = compare_strings(la ? la->path : NULL, lb ? lb->path : NULL)))
+		return c;
+	if (la && lb && la->line != lb->line)
+		return la->line < lb->line ? -1 : 1;
+	if ((c = compare_strings(a->message, b->message)))
+		return c;
+	return compare_strings(a->fingerprint, b->fingerprint);
+}
+
+void cr_report_sort_findings(cr_report *r)
+{
+	if (r->finding_count > 1)
+		qsort(r->findings, r->finding_count, sizeof *r->findings,
+			canonical_order);
+}

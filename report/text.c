@@ -365,6 +365,37 @@ static void render_summary(const text_out *o, const cr_report *r)
 	fputc('\n', o->f);
 }
 
+/* A failing policy of high or critical severity: what blocks a release. */
+static bool is_blocker(const cr_policy_result *p)
+{
+	return p->status == CR_STATUS_FAIL && p->severity >= CR_SEV_HIGH;
+}
+
+/* --quiet: the headline, then one line per blocker. */
+static void render_blockers(const text_out *o, const cr_report *r)
+{
+	size_t blockers = 0;
+
+	for (size_t i = 0; i < r->policy_count; i++) {
+		const cr_policy_result *p = &r->policies[i];
+		size_t count;
+
+		if (!is_blocker(p))
+			continue;
+		count = cr_report_policy_findings(r, p->id, NULL, 0);
+		fputs("  ", o->f);
+		put_padded(o, SGR_RED, cr_severity_name(p->severity), 8);
+		fputs("  ", o->f);
+		put_clean(o, p->id);
+		fputs("  ", o->f);
+		put_clean(o, p->title ? p->title : "");
+		fprintf(o->f, " (%zu finding%s)\n", count, count == 1 ? "" : "s");
+		blockers++;
+	}
+	if (!blockers)
+		fputs("  no blockers\n", o->f);
+}
+
 int cr_report_render_text(const cr_report *r, FILE *f,
 	const cr_render_opts *opts, cr_ctx *ctx)
 {
@@ -376,12 +407,17 @@ int cr_report_render_text(const cr_report *r, FILE *f,
 	int err;
 
 	render_headline(&o, r);
+	if (opts && opts->quiet) {
+		render_blockers(&o, r);
+		goto flush;
+	}
 	render_target(&o, r);
 	render_categories(&o, r);
 	err = render_policies(&o, r, ctx);
 	if (err)
 		return err;
 	render_summary(&o, r);
+flush:
 	if (fflush(f) == EOF || ferror(f))
 		return cr_error_set(ctx, CR_EIO, "cannot write the report");
 	return CR_OK;

@@ -875,6 +875,53 @@ static void test_text_layout(void **state)
 	cr_report_free(r);
 }
 
+static void test_text_quiet(void **state)
+{
+	cr_report *r = sample_report();
+	cr_render_opts opts = { .quiet = true };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	assert_int_equal(cr_report_render_text(r, f, &opts, NULL), CR_OK);
+	fclose(f);
+	assert_true(!strncmp(buf, "crucible: 69.5/100  grade D  at-risk\n",
+		strlen("crucible: 69.5/100  grade D  at-risk\n")));
+	/* Blockers: failing policies of high severity or worse, and only them. */
+	line_with(buf, "  high      SEC-ENV  Title of SEC-ENV (2 findings)\n");
+	line_with(buf, "  high      CI-SCAN  Title of CI-SCAN (1 finding)\n");
+	assert_null(strstr(buf, "SEC-HISTORY"));
+	assert_null(strstr(buf, "SEC-KEYS"));
+	assert_null(strstr(buf, "Categories"));
+	free(buf);
+	cr_report_free(r);
+}
+
+static void test_sort_findings(void **state)
+{
+	static const cr_location b9[] = { { .path = "b", .line = 9 } };
+	static const cr_location b10[] = { { .path = "b", .line = 10 } };
+	static const cr_location a[] = { { .path = "a" } };
+	cr_report *r;
+
+	(void)state;
+	assert_int_equal(cr_report_new(&r), CR_OK);
+	sample_finding(r, "Z", CR_SEV_LOW, CR_STATUS_FAIL, "z", a, 1, "f1", false);
+	sample_finding(r, "A", CR_SEV_LOW, CR_STATUS_FAIL, "m", b10, 1, "f2", false);
+	sample_finding(r, "A", CR_SEV_LOW, CR_STATUS_FAIL, "m", b9, 1, "f3", false);
+	sample_finding(r, "A", CR_SEV_LOW, CR_STATUS_FAIL, "m", NULL, 0, "f4", false);
+	sample_finding(r, "A", CR_SEV_LOW, CR_STATUS_FAIL, "k", a, 1, "f5", false);
+	cr_report_sort_findings(r);
+	/* policy, then path (none first), then line, then message */
+	assert_string_equal(r->findings[0].fingerprint, "f4");
+	assert_string_equal(r->findings[1].fingerprint, "f5");
+	assert_string_equal(r->findings[2].fingerprint, "f3");
+	assert_string_equal(r->findings[3].fingerprint, "f2");
+	assert_string_equal(r->findings[4].fingerprint, "f1");
+	cr_report_free(r);
+}
+
 static void test_text_verbose(void **state)
 {
 	cr_report *r = sample_report();
@@ -978,6 +1025,8 @@ int main(void)
 		cmocka_unit_test(test_json_escapes_strings),
 		cmocka_unit_test(test_json_out_of_memory),
 		cmocka_unit_test(test_text_layout),
+		cmocka_unit_test(test_text_quiet),
+		cmocka_unit_test(test_sort_findings),
 		cmocka_unit_test(test_text_verbose),
 		cmocka_unit_test(test_text_color),
 		cmocka_unit_test(test_text_sanitizes),

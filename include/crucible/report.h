@@ -151,6 +151,11 @@ int cr_report_add_fixed(cr_report *r, const char *policy, const char *path,
 int cr_report_add_warning(cr_report *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Put the findings in a canonical order (policy id, path, line,
+ * message, fingerprint), so that reports do not depend on the order a
+ * policy happened to find things in. */
+void cr_report_sort_findings(cr_report *r);
+
 /* Findings of one policy, in report order: fills out[0..cap) and returns
  * the total. */
 size_t cr_report_policy_findings(const cr_report *r, const char *policy_id,
