@@ -661,7 +661,6 @@ static void test_memory_error_mid_grep(void **state)
 /* 100,000 file nodes: repo:files{glob = "*.pem"} filters in C. */
 static void test_files_large_inventory(void **state)
 {
-	struct timespec t0, t1;
 	cr_graph *g;
 	lua_State *L;
 	char path[64];
@@ -680,7 +679,6 @@ static void test_files_large_inventory(void **state)
 	}
 	must(cr_graph_freeze(g));
 	L = new_state(g);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	run(L,
 		"local keys = repo:files{glob = '*.pem'}\n"
 		"assert(#keys == 100, #keys)\n"
@@ -692,8 +690,6 @@ static void test_files_large_inventory(void **state)
 		"assert(repo:count{glob = {'/d0/', '**/s0/**'}} == 7693 + 1031 - 80)\n"
 		"assert(repo:count{name = {'f999.txt', 'f1000.pem'}} == 2)\n"
 		"assert(repo:count{glob = '*.pem', limit = 10} == 10)\n");
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	assert_true(t1.tv_sec - t0.tv_sec < 20);
 	lua_close(L);
 	cr_graph_free(g);
 }
