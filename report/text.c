@@ -365,22 +365,18 @@ static void render_summary(const text_out *o, const cr_report *r)
 	fputc('\n', o->f);
 }
 
-/* A failing policy of high or critical severity: what blocks a release. */
-static bool is_blocker(const cr_policy_result *p)
-{
-	return p->status == CR_STATUS_FAIL && p->severity >= CR_SEV_HIGH;
-}
-
-/* --quiet: the headline, then one line per blocker. */
+/* --quiet: the headline, then one line per blocker (a failing policy of
+ * high or critical severity), the most severe first. */
 static void render_blockers(const text_out *o, const cr_report *r)
 {
 	size_t blockers = 0;
 
-	for (size_t i = 0; i < r->policy_count; i++) {
-		const cr_policy_result *p = &r->policies[i];
+	for (size_t k = 0; k < 2 * r->policy_count; k++) {
+		cr_severity sev = k < r->policy_count ? CR_SEV_CRITICAL : CR_SEV_HIGH;
+		const cr_policy_result *p = &r->policies[k % r->policy_count];
 		size_t count;
 
-		if (!is_blocker(p))
+		if (p->status != CR_STATUS_FAIL || p->severity != sev)
 			continue;
 		count = cr_report_policy_findings(r, p->id, NULL, 0);
 		fputs("  ", o->f);

@@ -891,6 +891,14 @@ static void test_text_quiet(void **state)
 	/* Blockers: failing policies of high severity or worse, and only them. */
 	line_with(buf, "  high      SEC-ENV  Title of SEC-ENV (2 findings)\n");
 	line_with(buf, "  high      CI-SCAN  Title of CI-SCAN (1 finding)\n");
+	/* the critical one first, whatever the report order */
+	r->policies[3].severity = CR_SEV_CRITICAL;
+	free(buf);
+	f = open_memstream(&buf, &len);
+	assert_int_equal(cr_report_render_text(r, f, &opts, NULL), CR_OK);
+	fclose(f);
+	assert_true(strstr(buf, "critical  CI-SCAN") < strstr(buf, "high      SEC-ENV"));
+	assert_non_null(strstr(buf, "critical  CI-SCAN"));
 	assert_null(strstr(buf, "SEC-HISTORY"));
 	assert_null(strstr(buf, "SEC-KEYS"));
 	assert_null(strstr(buf, "Categories"));
