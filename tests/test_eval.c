@@ -789,7 +789,7 @@ static void test_many_policies(void **state)
 {
 	cr_bundle *b = trivial_bundle(200);
 	cr_report *r = run_ok(b, NULL);
-	char id[16];
+	char id[32];
 
 	(void)state;
 	assert_int_equal(r->policy_count, 200);
