@@ -241,10 +241,12 @@ static inline void fx_assert_valid_utf8(const char *text)
 	setlocale(LC_CTYPE, "C");
 }
 
-/* Render into a string (NUL-terminated, caller frees). */
+/* Render into a string (NUL-terminated, caller frees).  Not inlined:
+ * gcc -O2 then mistakes the result for a pointer to the local that
+ * open_memstream() filled in (-Wdangling-pointer). */
 typedef int (*fx_render_fn)(const cr_report *r, FILE *f, void *arg);
 
-static inline char *fx_render(const cr_report *r, fx_render_fn render,
+__attribute__((noinline, unused)) static char *fx_render(const cr_report *r, fx_render_fn render,
 	void *arg, size_t *len)
 {
 	char *text = NULL;
