@@ -910,10 +910,11 @@ static void render_footer(md_out *o, const cr_report *r)
 			"--format markdown` gives the full report._\n");
 		return;
 	}
-	md_printf(o, "_crucible %s · %llu files, %llu commits · %llu ms_\n",
+	/* No duration: the same repository gives the same bytes, so a PR
+	 * comment updated on every push only changes when findings do. */
+	md_printf(o, "_crucible %s · %llu files, %llu commits_\n",
 		CRUCIBLE_VERSION, (unsigned long long)r->stats.files,
-		(unsigned long long)r->stats.commits,
-		(unsigned long long)r->stats.duration_ms);
+		(unsigned long long)r->stats.commits);
 }
 
 /* Within a category: failures, then warnings, then the rest, the most
