@@ -2,9 +2,9 @@
  * collect.c - run every fact collector over one repository, in order.
  *
  * The file inventory comes first (other collectors look files up), then
- * git.  The graph is frozen before it is handed out, so nothing after
- * collection can change it: policies in the worker process inherit it
- * read-only.
+ * git, which reuses what the inventory's summary already settled.  The
+ * graph is frozen before it is handed out, so nothing after collection
+ * can change it: policies in the worker process inherit it read-only.
  */
 #include "crucible/facts.h"
 
@@ -20,6 +20,7 @@
 int cr_facts_collect(cr_graph **out, cr_ctx *ctx, const char *path)
 {
 	char root[PATH_MAX];
+	cr_files_summary files;
 	cr_graph *g = NULL;
 	struct stat st;
 	int rc;
@@ -33,8 +34,8 @@ int cr_facts_collect(cr_graph **out, cr_ctx *ctx, const char *path)
 		cr_error_set(ctx, rc, "out of memory");
 		goto done;
 	}
-	if ((rc = cr_files_collect(g, ctx)) != CR_OK ||
-	    (rc = cr_git_collect(g, ctx)) != CR_OK)
+	if ((rc = cr_files_collect(&files, g, ctx)) != CR_OK ||
+	    (rc = cr_git_collect(g, ctx, &files)) != CR_OK)
 		goto done;
 	if ((rc = cr_graph_freeze(g)) != CR_OK) {
 		cr_error_set(ctx, rc, "cannot freeze the fact graph: out of memory");

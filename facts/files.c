@@ -7,13 +7,13 @@
  * sorts as "name/"), merge them with the index entries under that
  * directory (which come in the same byte order), and lstat each file
  * beside the directory's fd.  What the index lacks is untracked, or
- * ignored by the gitignore rules (git.c matches them; each task carries
- * the chain of rules of its directories); index entries the walk never
+ * ignored by the gitignore rules (gitignore.c; each task carries the
+ * chain of rules of its directories); index entries the walk never
  * meets are missing.  Meanwhile the calling thread adds the nodes of
  * finished directories in path order, so the graph is built while the
  * 100,000 lstat calls of a big repository, the bulk of the cost, run.
- * Those stats also settle whether the repository is dirty, which is left
- * as a note for the git collector (files_internal.h).
+ * Those stats also settle whether the repository is dirty, which the
+ * caller gets in a summary to hand to the git collector.
  *
  * Nothing is ever reached through a symlink: directories are opened
  * beneath the root with symlinks refused at every component, and FIFOs,
@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "facts/files_internal.h"
+#include "facts/gitignore.h"
 
 #define SHEBANG_BYTES 128
 #define BINARY_PROBE_BYTES 8000
@@ -200,8 +201,7 @@ ssize_t cr_readlink_beneath(char *buf, size_t size, int dirfd,
 	return n;
 }
 
-/* Read up to `max` bytes; returns the count or -errno. */
-static ssize_t read_full(int fd, char *buf, size_t max)
+ssize_t cr_read_full(int fd, char *buf, size_t max)
 {
 	size_t got = 0;
 
@@ -868,42 +868,6 @@ static int merge_listing(struct walker *w, struct task *t, int fd,
 	return rc ? rc : add_missing(w, t, &cur, t->hi);
 }
 
-/* The rules of the .gitignore in the directory open at dirfd, whose
- * work-tree-relative path with a '/' is `base`, chained on *rules.  A
- * symlink or an oversized file is skipped, as git does. */
-static int read_gitignore(struct cr_ignore **owned,
-	const struct cr_ignore **rules, int dirfd, const char *base, bool fold)
-{
-	int fd = openat(dirfd, ".gitignore", O_RDONLY | O_NOFOLLOW |
-		O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	struct stat st;
-	char *text;
-	ssize_t n;
-	int rc;
-
-	if (fd < 0)
-		return CR_OK;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size > CR_IGNORE_FILE_MAX) {
-		close(fd);
-		return CR_OK;
-	}
-	if (!(text = malloc((size_t)st.st_size + 1))) {
-		close(fd);
-		return CR_ENOMEM;
-	}
-	n = read_full(fd, text, (size_t)st.st_size);
-	close(fd);
-	if (n < 0) {
-		free(text);
-		return CR_OK;
-	}
-	if ((rc = cr_ignore_parse(owned, *rules, base, text, (size_t)n, fold)) ==
-		CR_OK)
-		*rules = *owned;
-	return rc;
-}
-
 static int read_task_gitignore(struct walker *w, struct task *t, int dirfd)
 {
 	struct collector *c = w->c;
@@ -914,7 +878,7 @@ static int read_task_gitignore(struct walker *w, struct task *t, int dirfd)
 	if (t->len > 0)
 		w->path[len++] = '/';
 	w->path[len] = '\0';
-	if (read_gitignore(&w->ignores, &t->rules, dirfd, w->path, c->fold) !=
+	if (cr_ignore_read(&w->ignores, &t->rules, dirfd, w->path, c->fold) !=
 		CR_OK)
 		return walk_fail(c, CR_ENOMEM, "out of memory");
 	return CR_OK;
@@ -1110,7 +1074,7 @@ static const char *shebang_language(struct collector *c, const char *path)
 
 	if (cr_open_beneath(&fd, &st, c->rootfd, path) != 0)
 		return NULL;
-	n = read_full(fd, head, sizeof head);
+	n = cr_read_full(fd, head, sizeof head);
 	close(fd);
 	return n > 0 ? cr_language_of_shebang(head, (size_t)n) : NULL;
 }
@@ -1301,7 +1265,7 @@ static int load_root_rules(struct collector *c)
 		memcpy(base, c->prefix, at);
 		base[at] = '\0';
 		if (fd >= 0) {
-			rc = read_gitignore(&c->ignores, &c->root_rules, fd, base,
+			rc = cr_ignore_read(&c->ignores, &c->root_rules, fd, base,
 				c->fold);
 			close(fd);
 			if (rc != CR_OK)
@@ -1340,16 +1304,15 @@ static bool tracked_files_changed(struct collector *c, const struct task *t)
 	return false;
 }
 
-/* The whole work tree was stat'ed: settle "dirty" for the git facts,
- * which only ask when the root is the whole work tree. */
-static int note_dirty(struct collector *c)
+/* The whole work tree was stat'ed: settle "dirty" for the git facts. */
+static int settle_dirty(struct collector *c, cr_files_summary *summary)
 {
 	bool dirty;
 	int rc = cr_index_dirty(&dirty, c->ctx, c->repo, &c->index,
 		tracked_files_changed(c, c->root_task));
 
 	if (rc == CR_OK)
-		cr_dirty_note_set(c->g, dirty);
+		*summary = (cr_files_summary){.dirty_known = true, .dirty = dirty};
 	return rc;
 }
 
@@ -1428,12 +1391,14 @@ static struct collector *collector_new(cr_graph *g, cr_ctx *ctx)
 	return c;
 }
 
-int cr_files_collect(cr_graph *g, cr_ctx *ctx)
+int cr_files_collect(cr_files_summary *summary, cr_graph *g, cr_ctx *ctx)
 {
 	struct collector *c = collector_new(g, ctx);
 	cr_node_id repo_id;
 	int rc;
 
+	if (summary)
+		*summary = (cr_files_summary){0};
 	if (!c)
 		return cr_error_set(ctx, CR_ENOMEM, "out of memory");
 	if ((rc = open_root(c)) != CR_OK ||
@@ -1443,8 +1408,8 @@ int cr_files_collect(cr_graph *g, cr_ctx *ctx)
 	    (rc = walk_tree(c)) != CR_OK ||
 	    (rc = set_repo_totals(c, repo_id)) != CR_OK)
 		goto done;
-	if (c->repo && c->prefix_len == 0)
-		rc = note_dirty(c);
+	if (summary && c->repo && c->prefix_len == 0)
+		rc = settle_dirty(c, summary);
 done:
 	collector_free(c);
 	return rc;
@@ -1504,18 +1469,18 @@ static int read_open_file(char **out, size_t *len, bool *truncated,
 				path);
 		}
 		buf = p;
-		if ((n = read_full(fd, buf + got, cap - got)) < 0) {
+		if ((n = cr_read_full(fd, buf + got, cap - got)) < 0) {
 			free(buf);
 			return cr_error_set(ctx, CR_EIO, "%s: %s", path,
 				strerror((int)-n));
 		}
 		got += (size_t)n;
-		if (got < cap || cap == max || read_full(fd, &probe, 1) <= 0)
+		if (got < cap || cap == max || cr_read_full(fd, &probe, 1) <= 0)
 			break;
 		buf[got++] = probe; /* it grew: keep going */
 		cap = cap * 2 + 1 < max ? cap * 2 + 1 : max;
 	}
-	*truncated = got == max && read_full(fd, &probe, 1) > 0;
+	*truncated = got == max && cr_read_full(fd, &probe, 1) > 0;
 	buf[got] = '\0';
 	*out = buf;
 	*len = got;

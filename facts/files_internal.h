@@ -1,8 +1,9 @@
 /*
  * files_internal.h - what the file inventory (files.c) and the git facts
- * (git.c) share: the repository that holds the graph's root, its index
- * read in one pass, safe opening beneath a directory, stat'ing many paths
- * at once, and telling whether a tracked file differs from the index.
+ * (git.c) share: safe opening and reading beneath a directory, stat'ing
+ * many paths at once, the repository that holds the graph's root, and
+ * telling whether tracked files differ from the index.  The index itself
+ * is git_index.h's, the ignore rules gitignore.h's.
  *
  * Private to facts/; nothing here is part of the public API.
  */
@@ -15,6 +16,7 @@
 #include <sys/types.h>
 
 #include "crucible/graph.h"
+#include "facts/git_index.h"
 
 /* errno-style code of cr_open_beneath() for "exists, but is not a regular
  * file" (a FIFO, a socket, a device or a directory). */
@@ -46,6 +48,9 @@ int cr_open_beneath(int *fd, struct stat *st, int dirfd, const char *path);
 ssize_t cr_readlink_beneath(char *buf, size_t size, int dirfd,
 	const char *path);
 
+/* Read up to `max` bytes; returns the count or -errno. */
+ssize_t cr_read_full(int fd, char *buf, size_t max);
+
 /* The lstat fields the collectors look at. */
 struct cr_lstat {
 	const char *path; /* in: relative to the directory fd; NULL: skip */
@@ -75,28 +80,15 @@ void cr_lstat_many(int dirfd, struct cr_lstat *items, size_t count);
 int cr_git_open_root(git_repository **repo, char **prefix, cr_ctx *ctx,
 	const char *root);
 
-/* A repository's index.  Entries are in byte order of their paths, every
- * path is plain (cr_path_is_plain; others are dropped), conflicts keep
- * their stages.  The file is parsed directly: libgit2 spends more time
- * loading a 100,000-entry index than git takes for a whole `status`.
- * An index the parser does not know (a sparse index, a new version) is
- * read through libgit2 instead; a split index fails there too (CR_EGIT). */
-struct cr_index {
-	git_index_entry *entries;
-	size_t count;
-	bool has_tree;             /* the cache tree's root is valid ... */
-	git_oid tree;              /* ... and names this tree */
-	git_index_time mtime;      /* of the file: entries as new are racy */
-	bool filemode;             /* core.filemode */
-	bool trust_ctime;          /* core.trustctime */
-	char *data;                /* the file, mapped; v2/v3 paths point */
-	size_t data_len;           /* into it */
-	char *paths;               /* v4 paths */
-	git_index *fallback;       /* when libgit2 read it */
-};
+/* Set ctx's error from libgit2's last one, after `what`; returns CR_EGIT. */
+int cr_git_error(cr_ctx *ctx, const char *what);
 
-int cr_index_load(struct cr_index *idx, cr_ctx *ctx, git_repository *repo);
-void cr_index_free(struct cr_index *idx);
+/* A boolean of `cfg` (NULL: none), or `dflt` when it is not set. */
+bool cr_git_config_bool(git_config *cfg, const char *name, bool dflt);
+
+/* The rest decides "dirty": the index and every tracked file are the
+ * file inventory's anyway, so it settles the question when it covers
+ * the whole work tree, and the git facts only work it out without it. */
 
 /* Entries whose working-tree file counts for "unstaged changes": stage
  * 0, not a submodule, not skip-worktree. */
@@ -113,53 +105,5 @@ bool cr_index_entry_changed(const struct cr_index *idx,
  * merge conflict) or, as the caller found, `worktree_changed`? */
 int cr_index_dirty(bool *dirty, cr_ctx *ctx, git_repository *repo,
 	const struct cr_index *idx, bool worktree_changed);
-
-/* Larger .gitignore files (and global ones) are not read. */
-#define CR_IGNORE_FILE_MAX (16u << 20)
-
-/* gitignore rules of one directory, chained to those of the directories
- * above it; the chain ends with info/exclude and core.excludesFile, the
- * order in which git consults them.  A chain is read-only once built, so
- * walker threads share it without locks. */
-struct cr_ignore {
-	const struct cr_ignore *parent;
-	struct cr_ignore *next_owned; /* the creator's list, for freeing */
-	char *text;                   /* the file, cut into patterns */
-	struct cr_ignore_rule *rules;
-	size_t count;
-	size_t base_len;              /* length of base */
-	bool fold;                    /* core.ignorecase */
-	char base[];                  /* the directory: "" or "dir/" */
-};
-
-/* Rules from `text` (len bytes and room for a NUL after them; taken
- * over in every case) for the work-tree directory `base` ("" or ending
- * in '/'), case-insensitive when `fold`.  The new list is pushed on
- * *owned.  Errors: CR_ENOMEM. */
-int cr_ignore_parse(struct cr_ignore **owned, const struct cr_ignore *parent,
-	const char *base, char *text, size_t len, bool fold);
-
-/* The repository-wide rules (core.excludesFile, then info/exclude, on
- * top), pushed on *owned; *top is the last of them, or NULL, and *fold
- * is core.ignorecase. */
-int cr_ignore_repo(struct cr_ignore **owned, const struct cr_ignore **top,
-	bool *fold, cr_ctx *ctx, git_repository *repo);
-
-/* Is the work-tree-relative `path` ignored by the chain from `rules`?
- * Directories' own exclusion (which makes all their content ignored) is
- * for the caller to carry down. */
-bool cr_ignore_match(const struct cr_ignore *rules, const char *path,
-	bool is_dir);
-
-/* Free a list of owned rules. */
-void cr_ignore_free(struct cr_ignore *owned);
-
-/* cr_files_collect() holds the index and the stat of every tracked file,
- * so it decides "dirty" and leaves it as a note for cr_git_collect(),
- * which would otherwise stat 100,000 files a second time.  A note is for
- * one graph in the state it had when noted (its node count), and is
- * taken at most once; without one, cr_git_collect() works it out. */
-void cr_dirty_note_set(const cr_graph *g, bool dirty);
-bool cr_dirty_note_take(const cr_graph *g, bool *dirty);
 
 #endif

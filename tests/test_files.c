@@ -17,6 +17,7 @@ struct fixture {
 	char *dir;
 	cr_graph *g;
 	cr_ctx *ctx;
+	cr_files_summary summary; /* of the last collection */
 };
 
 static int setup(void **state)
@@ -52,7 +53,7 @@ static cr_graph *collect_at(struct fixture *f, const char *sub)
 	assert_non_null(realpath(path, real));
 	cr_graph_free(f->g);
 	assert_int_equal(cr_graph_new(&f->g, real), CR_OK);
-	rc = cr_files_collect(f->g, f->ctx);
+	rc = cr_files_collect(&f->summary, f->g, f->ctx);
 	if (rc != CR_OK)
 		fail_msg("cr_files_collect: %s", cr_ctx_error(f->ctx));
 	assert_int_equal(cr_graph_freeze(f->g), CR_OK);
@@ -339,6 +340,39 @@ static void subdirectory_root(void **state)
 	assert_true(cr_node_bool(g, repo_node(g), "is_git", false));
 	assert_string_equal(cr_node_str(g, repo_node(g), "name", ""), "src");
 	assert_sorted_and_counted(g);
+}
+
+/* The summary settles "dirty" only when the whole work tree was seen;
+ * without one to fill, the inventory is the same. */
+static void summary_knows_dirty(void **state)
+{
+	struct fixture *f = *state;
+	char real[PATH_MAX];
+	cr_graph *g;
+	size_t files;
+
+	th_write(f->dir, "src/a.c", "a\n");
+	collect(f);
+	assert_false(f->summary.dirty_known);
+	th_git_init(f->dir);
+	th_git_commit(f->dir, "initial", 0);
+	files = file_count(collect(f));
+	assert_true(f->summary.dirty_known);
+	assert_false(f->summary.dirty);
+	th_write(f->dir, "src/a.c", "changed\n");
+	collect(f);
+	assert_true(f->summary.dirty_known);
+	assert_true(f->summary.dirty);
+	collect_at(f, "src");
+	assert_false(f->summary.dirty_known);
+	assert_false(f->summary.dirty);
+
+	assert_non_null(realpath(f->dir, real));
+	assert_int_equal(cr_graph_new(&g, real), CR_OK);
+	assert_int_equal(cr_files_collect(NULL, g, f->ctx), CR_OK);
+	assert_int_equal(cr_graph_freeze(g), CR_OK);
+	assert_int_equal(file_count(g), files);
+	cr_graph_free(g);
 }
 
 static void missing_tracked_file(void **state)
@@ -792,6 +826,8 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(non_git_directory, setup, teardown),
 		cmocka_unit_test_setup_teardown(subdirectory_root, setup, teardown),
+		cmocka_unit_test_setup_teardown(summary_knows_dirty, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(missing_tracked_file, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(byte_order_across_directories,

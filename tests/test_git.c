@@ -15,6 +15,7 @@ struct fixture {
 	char *dir;
 	cr_graph *g;
 	cr_ctx *ctx;
+	cr_files_summary files; /* of the last collection with the files */
 };
 
 static int setup(void **state)
@@ -40,8 +41,8 @@ static int teardown(void **state)
 }
 
 /* Collect dir/sub into a frozen graph: the file inventory first when
- * `with_files` (as `crucible eval` does), then the git facts.  Returns
- * the git node, or 0 when there is none. */
+ * `with_files` (as `crucible eval` does), its summary handed to the git
+ * facts.  Returns the git node, or 0 when there is none. */
 static cr_node_id collect_at(struct fixture *f, const char *sub,
 	bool with_files)
 {
@@ -53,9 +54,10 @@ static cr_node_id collect_at(struct fixture *f, const char *sub,
 	assert_non_null(realpath(path, real));
 	cr_graph_free(f->g);
 	assert_int_equal(cr_graph_new(&f->g, real), CR_OK);
-	if (with_files && cr_files_collect(f->g, f->ctx) != CR_OK)
+	if (with_files && cr_files_collect(&f->files, f->g, f->ctx) != CR_OK)
 		fail_msg("cr_files_collect: %s", cr_ctx_error(f->ctx));
-	if (cr_git_collect(f->g, f->ctx) != CR_OK)
+	if (cr_git_collect(f->g, f->ctx, with_files ? &f->files : NULL) !=
+		CR_OK)
 		fail_msg("cr_git_collect: %s", cr_ctx_error(f->ctx));
 	assert_int_equal(cr_graph_freeze(f->g), CR_OK);
 	ids = cr_graph_nodes(f->g, "git", &n);
@@ -68,8 +70,8 @@ static cr_node_id collect(struct fixture *f)
 	return collect_at(f, "", true);
 }
 
-/* Both ways of deciding "dirty" (with the inventory's note, and alone)
- * must agree. */
+/* Both ways of deciding "dirty" (the inventory's answer in its summary,
+ * and the git collector alone) must agree. */
 static bool dirty(struct fixture *f)
 {
 	cr_node_id id = collect(f);
@@ -77,6 +79,8 @@ static bool dirty(struct fixture *f)
 
 	assert_true(cr_node_attr(f->g, id, "dirty", NULL));
 	with_files = cr_node_bool(f->g, id, "dirty", false);
+	assert_true(f->files.dirty_known);
+	assert_int_equal(f->files.dirty, with_files);
 	id = collect_at(f, "", false);
 	alone = cr_node_bool(f->g, id, "dirty", !with_files);
 	assert_int_equal(with_files, alone);
@@ -236,6 +240,45 @@ static void dirty_and_clean(void **state)
 	assert_false(dirty(f));
 }
 
+/* "dirty" of the git node of f->dir collected alone, given `files`. */
+static bool dirty_given(struct fixture *f, const cr_files_summary *files)
+{
+	char real[PATH_MAX];
+	const cr_node_id *ids;
+	size_t n;
+
+	assert_non_null(realpath(f->dir, real));
+	cr_graph_free(f->g);
+	assert_int_equal(cr_graph_new(&f->g, real), CR_OK);
+	if (cr_git_collect(f->g, f->ctx, files) != CR_OK)
+		fail_msg("cr_git_collect: %s", cr_ctx_error(f->ctx));
+	assert_int_equal(cr_graph_freeze(f->g), CR_OK);
+	ids = cr_graph_nodes(f->g, "git", &n);
+	assert_int_equal(n, 1);
+	assert_true(cr_node_attr(f->g, ids[0], "dirty", NULL));
+	return cr_node_bool(f->g, ids[0], "dirty", false);
+}
+
+/* The collector takes "dirty" from a summary that knows it, and works
+ * it out itself from one that does not. */
+static void dirty_from_the_summary(void **state)
+{
+	struct fixture *f = *state;
+	cr_files_summary known_dirty = {.dirty_known = true, .dirty = true};
+	cr_files_summary known_clean = {.dirty_known = true, .dirty = false};
+	cr_files_summary unknown = {.dirty_known = false, .dirty = true};
+
+	th_git_init(f->dir);
+	th_write(f->dir, "a.txt", "a\n");
+	th_git_commit(f->dir, "initial", 0);
+	assert_true(dirty_given(f, &known_dirty));
+	assert_false(dirty_given(f, &unknown));
+	th_write(f->dir, "a.txt", "changed\n");
+	assert_false(dirty_given(f, &known_clean));
+	assert_true(dirty_given(f, &unknown));
+	assert_true(dirty_given(f, NULL));
+}
+
 static void dirty_from_a_subdirectory(void **state)
 {
 	struct fixture *f = *state;
@@ -353,6 +396,8 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(detached_head, setup, teardown),
 		cmocka_unit_test_setup_teardown(dirty_and_clean, setup, teardown),
+		cmocka_unit_test_setup_teardown(dirty_from_the_summary, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(dirty_from_a_subdirectory, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(merge_conflict_is_dirty, setup,

@@ -37,7 +37,24 @@
 extern "C" {
 #endif
 
-int cr_files_collect(cr_graph *g, cr_ctx *ctx);
+/* What the inventory learnt on the way that the git facts collector
+ * (git.h) would otherwise work out again: deciding "dirty" means stat'ing
+ * every tracked file, which the inventory does anyway. */
+typedef struct cr_files_summary {
+	/* The root is a whole git work tree (not a subdirectory of one, not
+	 * outside git), so every tracked file was compared with the index. */
+	bool dirty_known;
+	/* When dirty_known: staged or unstaged changes to tracked files, as
+	 * the git node's `dirty`; false otherwise. */
+	bool dirty;
+} cr_files_summary;
+
+/* Add the file nodes and the repo node of g's root to g.  `summary`, an
+ * out-parameter owned by the caller, may be NULL; otherwise it is always
+ * set (to all false on failure), for the caller to hand to
+ * cr_git_collect() on the same graph.  Errors: CR_EIO (the root cannot be
+ * opened or walked), CR_EGIT, CR_ENOMEM. */
+int cr_files_collect(cr_files_summary *summary, cr_graph *g, cr_ctx *ctx);
 
 /* Read at most `max` bytes of the regular file at repository-relative
  * `path` into a NUL-terminated buffer the caller frees with free().

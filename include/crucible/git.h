@@ -19,13 +19,20 @@
 #ifndef CRUCIBLE_GIT_H
 #define CRUCIBLE_GIT_H
 
+#include "crucible/files.h"
 #include "crucible/graph.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-int cr_git_collect(cr_graph *g, cr_ctx *ctx);
+/* Add the git node of g's root to g.  `files` (may be NULL; only read,
+ * never kept) is what cr_files_collect() reported for the same graph:
+ * when it knows "dirty", that answer is used rather than stat'ing every
+ * tracked file again.  Without it, or when it does not know, this works
+ * it out itself; both ways give the same answer.  Errors: CR_EGIT (a
+ * broken repository), CR_EIO, CR_ENOMEM. */
+int cr_git_collect(cr_graph *g, cr_ctx *ctx, const cr_files_summary *files);
 
 /* libgit2 must be initialised once per process; both are idempotent and
  * reference counted like git_libgit2_init(). */
