@@ -11,7 +11,9 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdarg.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,19 +24,103 @@
 #include "crucible/score.h"
 
 #define MAX_BUNDLES 32
+#define MAX_OUTPUTS 16
 
-enum format { FORMAT_TEXT, FORMAT_JSON };
+/* Every report format: its name for --format and --output FORMAT=FILE,
+ * the file extensions that imply it, and its renderer. */
+struct format {
+	const char *name;
+	const char *extensions[3];
+	int (*render)(const cr_report *r, FILE *f, const cr_render_opts *o,
+		cr_ctx *ctx);
+};
+
+/* Renderers that take no options, in the shape of the format table. */
+static int render_json(const cr_report *r, FILE *f, const cr_render_opts *o,
+	cr_ctx *ctx)
+{
+	(void)o;
+	return cr_report_render_json(r, f, ctx);
+}
+
+static int render_sarif(const cr_report *r, FILE *f, const cr_render_opts *o,
+	cr_ctx *ctx)
+{
+	(void)o;
+	return cr_report_render_sarif(r, f, ctx);
+}
+
+static int render_junit(const cr_report *r, FILE *f, const cr_render_opts *o,
+	cr_ctx *ctx)
+{
+	(void)o;
+	return cr_report_render_junit(r, f, ctx);
+}
+
+static int render_html(const cr_report *r, FILE *f, const cr_render_opts *o,
+	cr_ctx *ctx)
+{
+	(void)o;
+	return cr_report_render_html(r, f, ctx);
+}
+
+enum { FORMAT_TEXT, FORMAT_JSON };
+
+static const struct format formats[] = {
+	{"text", {"txt", NULL}, cr_report_render_text},
+	{"json", {"json", NULL}, render_json},
+	{"sarif", {"sarif", NULL}, render_sarif},
+	{"markdown", {"md", "markdown", NULL}, cr_report_render_markdown},
+	{"junit", {"xml", NULL}, render_junit},
+	{"html", {"html", "htm", NULL}, render_html},
+};
+
+#define FORMAT_COUNT (sizeof formats / sizeof *formats)
+
+static const struct format *format_named(const char *name, size_t len)
+{
+	for (size_t i = 0; i < FORMAT_COUNT; i++)
+		if (strlen(formats[i].name) == len &&
+		    strncmp(formats[i].name, name, len) == 0)
+			return &formats[i];
+	return NULL;
+}
+
+/* The format a file name implies, or NULL. */
+static const struct format *format_of_file(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	if (!dot || strchr(dot, '/'))
+		return NULL;
+	for (size_t i = 0; i < FORMAT_COUNT; i++)
+		for (size_t e = 0; formats[i].extensions[e]; e++)
+			if (strcasecmp(dot + 1, formats[i].extensions[e]) == 0)
+				return &formats[i];
+	return NULL;
+}
+
+struct output {
+	const struct format *format; /* NULL: decided by the destination */
+	const char *path;            /* NULL: stdout */
+};
 
 struct eval_opts {
 	const char *path;
 	const char *bundles[MAX_BUNDLES];
 	size_t bundle_count;
-	int format;            /* -1: text on a terminal, else json */
-	const char *output;
+	struct output primary;       /* --format and a plain --output FILE */
+	struct output extra[MAX_OUTPUTS]; /* --output FORMAT=FILE */
+	size_t extra_count;
 	double fail_under;     /* < 0: no gate */
 	int fail_on;           /* severity, or -1: no gate */
-	bool color, verbose;
+	bool color, verbose, quiet, summary;
 	cr_limits limits;
+	const char *config;          /* --config FILE */
+	bool no_config;
+	const char *baseline;        /* --baseline FILE */
+	const char *write_baseline;  /* --write-baseline FILE */
+	bool no_inline_ignores;
 };
 
 static void eval_usage(FILE *f)
@@ -47,12 +133,22 @@ static void eval_usage(FILE *f)
 		"\n"
 		"  --bundle DIR          a bundle directory (repeatable; default: the\n"
 		"                        embedded 'readiness' bundle)\n"
-		"  --format FORMAT       text or json (default: text on a terminal,\n"
-		"                        json otherwise)\n"
+		"  --format FORMAT       text, json, sarif, markdown, junit or html\n"
+		"                        (default: text on a terminal, else json; with\n"
+		"                        --output FILE, the format its extension names)\n"
 		"  --output FILE         write the report to FILE instead of stdout\n"
+		"  --output FORMAT=FILE  also write FORMAT to FILE (repeatable)\n"
+		"  --quiet               text: the score and the blockers only\n"
+		"  --summary             markdown: the short form for a PR comment\n"
 		"  --fail-under SCORE    exit 1 when the overall score is below SCORE\n"
 		"  --fail-on SEVERITY    exit 1 when a policy of SEVERITY or worse fails\n"
 		"                        (critical, high, medium, low, info)\n"
+		"  --config FILE         read FILE instead of PATH/.crucible.yml\n"
+		"  --no-config           read no configuration file\n"
+		"  --baseline FILE       findings recorded in FILE do not fail: only\n"
+		"                        new ones count (see docs/configuration.md)\n"
+		"  --write-baseline FILE record this run's findings in FILE\n"
+		"  --no-inline-ignores   disregard crucible:ignore comments (audits)\n"
 		"  --policy-timeout MS   wall-clock limit per policy (default 10000)\n"
 		"  --policy-memory MB    Lua memory limit per policy (default 64)\n"
 		"  --policy-instructions N  instruction budget per policy\n"
@@ -62,13 +158,15 @@ static void eval_usage(FILE *f)
 		"  -v, --verbose         text: show passing policies' messages\n"
 		"  -h, --help            this help\n"
 		"\n"
-		"Exit codes: 0 every gate held, 1 a gate failed, 2 usage or\n"
-		"configuration error, 3 internal error.\n");
+		"Exit codes: 0 every gate held, 1 a gate failed or a waiver expired,\n"
+		"2 usage or configuration error, 3 internal error.\n");
 }
 
 enum {
 	OPT_BUNDLE = 256, OPT_FORMAT, OPT_OUTPUT, OPT_FAIL_UNDER, OPT_FAIL_ON,
-	OPT_TIMEOUT, OPT_MEMORY, OPT_INSTRUCTIONS, OPT_CPU, OPT_NO_COLOR
+	OPT_TIMEOUT, OPT_MEMORY, OPT_INSTRUCTIONS, OPT_CPU, OPT_NO_COLOR,
+	OPT_QUIET, OPT_SUMMARY, OPT_CONFIG, OPT_NO_CONFIG, OPT_BASELINE,
+	OPT_WRITE_BASELINE, OPT_NO_INLINE_IGNORES
 };
 
 static const struct option eval_options[] = {
@@ -82,10 +180,38 @@ static const struct option eval_options[] = {
 	{"policy-instructions", required_argument, NULL, OPT_INSTRUCTIONS},
 	{"policy-cpu", required_argument, NULL, OPT_CPU},
 	{"no-color", no_argument, NULL, OPT_NO_COLOR},
+	{"quiet", no_argument, NULL, OPT_QUIET},
+	{"summary", no_argument, NULL, OPT_SUMMARY},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"no-config", no_argument, NULL, OPT_NO_CONFIG},
+	{"baseline", required_argument, NULL, OPT_BASELINE},
+	{"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
+	{"no-inline-ignores", no_argument, NULL, OPT_NO_INLINE_IGNORES},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
+
+/* --output FILE, or --output FORMAT=FILE when what precedes '=' names a
+ * format (a path may contain '=' too). */
+static int parse_output(struct eval_opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	const struct format *format = eq ? format_named(arg, (size_t)(eq - arg))
+					 : NULL;
+
+	if (!format) {
+		o->primary.path = arg;
+		return CLI_OK;
+	}
+	if (!eq[1])
+		return cli_fail(CLI_USAGE, "--output %s needs a file name", arg);
+	if (o->extra_count == MAX_OUTPUTS)
+		return cli_fail(CLI_USAGE, "at most %d --output FORMAT=FILE",
+			MAX_OUTPUTS);
+	o->extra[o->extra_count++] = (struct output){format, eq + 1};
+	return CLI_OK;
+}
 
 /* A positive limit that fits in `max`; 0 and junk are refused. */
 static bool parse_limit(uint64_t *out, const char *arg, uint64_t max)
@@ -98,11 +224,10 @@ static int parse_eval_opts(struct eval_opts *o, int argc, char **argv)
 	const char *no_color = getenv("NO_COLOR");
 	cr_severity sev;
 	uint64_t n;
-	int c;
+	int c, code;
 
 	memset(o, 0, sizeof *o);
 	o->path = ".";
-	o->format = -1;
 	o->fail_under = -1;
 	o->fail_on = -1;
 	o->color = !(no_color && *no_color);
@@ -117,16 +242,13 @@ static int parse_eval_opts(struct eval_opts *o, int argc, char **argv)
 			o->bundles[o->bundle_count++] = optarg;
 			break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "text") == 0)
-				o->format = FORMAT_TEXT;
-			else if (strcmp(optarg, "json") == 0)
-				o->format = FORMAT_JSON;
-			else
-				return cli_fail(CLI_USAGE,
-					"unknown format '%s' (text, json)", optarg);
+			if (!(o->primary.format = format_named(optarg, strlen(optarg))))
+				return cli_fail(CLI_USAGE, "unknown format '%s' (text, "
+					"json, sarif, markdown, junit, html)", optarg);
 			break;
 		case OPT_OUTPUT:
-			o->output = optarg;
+			if ((code = parse_output(o, optarg)) != CLI_OK)
+				return code;
 			break;
 		case OPT_FAIL_UNDER:
 			if (!cli_parse_double(&o->fail_under, optarg) ||
@@ -165,6 +287,27 @@ static int parse_eval_opts(struct eval_opts *o, int argc, char **argv)
 		case OPT_NO_COLOR:
 			o->color = false;
 			break;
+		case OPT_QUIET:
+			o->quiet = true;
+			break;
+		case OPT_SUMMARY:
+			o->summary = true;
+			break;
+		case OPT_CONFIG:
+			o->config = optarg;
+			break;
+		case OPT_NO_CONFIG:
+			o->no_config = true;
+			break;
+		case OPT_BASELINE:
+			o->baseline = optarg;
+			break;
+		case OPT_WRITE_BASELINE:
+			o->write_baseline = optarg;
+			break;
+		case OPT_NO_INLINE_IGNORES:
+			o->no_inline_ignores = true;
+			break;
 		case 'v':
 			o->verbose = true;
 			break;
@@ -185,6 +328,37 @@ static int parse_eval_opts(struct eval_opts *o, int argc, char **argv)
 	return CLI_OK;
 }
 
+/* What the configuration file sets and the command line did not: flags
+ * win, and any --format or --output replaces the file's outputs. */
+static int apply_config(struct eval_opts *o, const cr_config *c)
+{
+	bool outputs_given = o->primary.format || o->primary.path ||
+		o->extra_count;
+	int code;
+
+	if (!o->bundle_count) {
+		if (c->bundle_count > MAX_BUNDLES)
+			return cli_fail(CLI_USAGE, "%s: at most %d bundles",
+				c->file, MAX_BUNDLES);
+		for (size_t i = 0; i < c->bundle_count; i++)
+			o->bundles[i] = c->bundles[i].text;
+		o->bundle_count = c->bundle_count;
+	}
+	if (o->fail_under < 0 && c->has_fail_under)
+		o->fail_under = c->fail_under;
+	if (o->fail_on < 0 && c->has_fail_on)
+		o->fail_on = (int)c->fail_on;
+	for (size_t i = 0; !outputs_given && i < c->output_count; i++) {
+		const char *entry = c->outputs[i].text;
+
+		if (!strchr(entry, '='))
+			o->primary.format = format_named(entry, strlen(entry));
+		else if ((code = parse_output(o, entry)) != CLI_OK)
+			return code;
+	}
+	return CLI_OK;
+}
+
 static int load_bundles(cr_bundle **out, cr_ctx *ctx,
 	const struct eval_opts *o)
 {
@@ -200,6 +374,23 @@ static int load_bundles(cr_bundle **out, cr_ctx *ctx,
 		if ((rc = cr_bundle_load_dir(&out[i], ctx, o->bundles[i])) != CR_OK)
 			return cli_fail(cli_exit_code(rc), "%s", cr_ctx_error(ctx));
 	return CLI_OK;
+}
+
+/* One line on a terminal's stderr saying what a long run is doing,
+ * overwritten by the next and erased at the end (fmt NULL). */
+static void progress(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!isatty(STDERR_FILENO))
+		return;
+	fputs("\r\033[K", stderr);
+	if (fmt) {
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+	}
+	fflush(stderr);
 }
 
 static uint64_t now_ms(void)
@@ -236,26 +427,52 @@ static int describe_target(cr_report *r, const cr_graph *g)
 	return CR_OK;
 }
 
-static int render(const cr_report *r, const struct eval_opts *o, cr_ctx *ctx)
+/* Write one output.  The primary output's format, when not given, is
+ * the one its file's extension names, else text for a terminal and json
+ * for anything else (DESIGN.md). */
+static int render_one(const cr_report *r, const struct eval_opts *o,
+	const struct output *out, cr_ctx *ctx)
 {
+	const struct format *format = out->format;
+	bool tty = !out->path && isatty(STDOUT_FILENO);
+	cr_render_opts ropts = {
+		.color = o->color && tty,
+		.verbose = o->verbose,
+		.quiet = o->quiet,
+		.summary = o->summary,
+	};
 	FILE *f = stdout;
-	bool tty = isatty(STDOUT_FILENO) && !o->output;
-	int format = o->format >= 0 ? o->format : tty ? FORMAT_TEXT : FORMAT_JSON;
-	cr_render_opts ropts = {.color = o->color && tty, .verbose = o->verbose};
 	int rc;
 
-	if (o->output && !(f = fopen(o->output, "w")))
-		return cli_fail(CLI_USAGE, "cannot write %s: %m", o->output);
-	if (format == FORMAT_JSON)
-		rc = cr_report_render_json(r, f, ctx);
-	else
-		rc = cr_report_render_text(r, f, &ropts, ctx);
+	if (!format && out->path)
+		format = format_of_file(out->path);
+	if (!format)
+		format = &formats[tty ? FORMAT_TEXT : FORMAT_JSON];
+	if (out->path && !(f = fopen(out->path, "w")))
+		return cli_fail(CLI_USAGE, "cannot write %s: %m", out->path);
+	rc = format->render(r, f, &ropts, ctx);
 	if (fflush(f) != 0 && rc == CR_OK)
 		rc = cr_error_set(ctx, CR_EIO, "write error");
 	if (f != stdout && fclose(f) != 0 && rc == CR_OK)
-		rc = cr_error_set(ctx, CR_EIO, "cannot write %s", o->output);
+		rc = cr_error_set(ctx, CR_EIO, "cannot write %s", out->path);
 	if (rc != CR_OK)
 		return cli_fail(CLI_INTERNAL, "%s", cr_ctx_error(ctx));
+	return CLI_OK;
+}
+
+/* The primary output goes to stdout unless --output FILE moved it; when
+ * every report goes to files (--output FORMAT=FILE only), stdout stays
+ * quiet. */
+static int render(const cr_report *r, const struct eval_opts *o, cr_ctx *ctx)
+{
+	bool primary = o->primary.format || o->primary.path || !o->extra_count;
+	int code;
+
+	if (primary && (code = render_one(r, o, &o->primary, ctx)) != CLI_OK)
+		return code;
+	for (size_t i = 0; i < o->extra_count; i++)
+		if ((code = render_one(r, o, &o->extra[i], ctx)) != CLI_OK)
+			return code;
 	return CLI_OK;
 }
 
@@ -283,6 +500,7 @@ int cli_eval(int argc, char **argv)
 {
 	cr_bundle *bundles[MAX_BUNDLES] = {0};
 	uint64_t started = now_ms();
+	struct cli_workflow wf = {0};
 	struct eval_opts o;
 	cr_report *report = NULL;
 	cr_graph *graph = NULL;
@@ -292,19 +510,29 @@ int cli_eval(int argc, char **argv)
 
 	if ((code = parse_eval_opts(&o, argc, argv)) != CLI_OK)
 		return code < 0 ? CLI_OK : code;
+	if ((code = cli_workflow_open(&wf, o.config, o.no_config, o.path,
+		     o.baseline)) != CLI_OK ||
+	    (wf.config && (code = apply_config(&o, wf.config)) != CLI_OK))
+		goto done;
 	if (cr_ctx_new(&ctx) != CR_OK || cr_report_new(&report) != CR_OK) {
 		code = cli_fail(CLI_INTERNAL, "out of memory");
 		goto done;
 	}
 	nbundles = o.bundle_count ? o.bundle_count : 1;
-	if ((code = load_bundles(bundles, ctx, &o)) != CLI_OK)
+	if ((code = load_bundles(bundles, ctx, &o)) != CLI_OK ||
+	    (code = cli_workflow_params(&wf, bundles, nbundles, ctx)) != CLI_OK)
 		goto done;
-	if ((rc = cr_facts_collect(&graph, ctx, o.path)) != CR_OK) {
+	progress("crucible: collecting the facts of %s ...", o.path);
+	rc = cr_facts_collect(&graph, ctx, o.path);
+	progress(rc == CR_OK ? "crucible: evaluating policies ..." : NULL);
+	if (rc != CR_OK) {
 		code = cli_fail(cli_exit_code(rc), "%s", cr_ctx_error(ctx));
 		goto done;
 	}
-	rc = cr_eval_run(report, ctx, graph, (const cr_bundle *const *)bundles,
-		nbundles, &o.limits);
+	rc = cr_eval_run_selected(report, ctx, graph,
+		(const cr_bundle *const *)bundles, nbundles, &o.limits,
+		&wf.selection);
+	progress(NULL);
 	if (rc != CR_OK) {
 		code = cli_fail(cli_exit_code(rc), "%s", cr_ctx_error(ctx));
 		goto done;
@@ -316,20 +544,29 @@ int cli_eval(int argc, char **argv)
 			code = cli_fail(CLI_INTERNAL, "out of memory");
 			goto done;
 		}
+	if ((code = cli_workflow_triage(&wf, report, graph,
+		     !o.no_inline_ignores, ctx)) != CLI_OK)
+		goto done;
+	cr_report_sort_findings(report);
 	if ((rc = cr_score_compute(report, ctx)) != CR_OK ||
 	    (rc = describe_target(report, graph)) != CR_OK) {
 		code = cli_fail(CLI_INTERNAL, "%s", cr_ctx_error(ctx));
 		goto done;
 	}
 	report->stats.duration_ms = now_ms() - started;
-	if ((code = render(report, &o, ctx)) != CLI_OK)
+	if ((code = render(report, &o, ctx)) != CLI_OK ||
+	    (o.write_baseline && (code = cli_workflow_write_baseline(report,
+				  o.write_baseline, ctx)) != CLI_OK))
 		goto done;
 	code = check_gates(report, &o);
+	if (cli_workflow_gate(&wf) != CLI_OK)
+		code = CLI_GATE;
 done:
 	for (size_t i = 0; i < MAX_BUNDLES; i++)
 		cr_bundle_free(bundles[i]);
 	cr_report_free(report);
 	cr_graph_free(graph);
 	cr_ctx_free(ctx);
+	cli_workflow_release(&wf);
 	return code;
 }

@@ -33,6 +33,8 @@ static const struct command {
 } commands[] = {
 	{"eval", cli_eval, "evaluate policy bundles against a repository"},
 	{"facts", cli_facts, "print the fact graph of a repository as JSON"},
+	{"config", cli_config, "check a repository's .crucible.yml"},
+	{"summary", cli_summary, "summarise many JSON reports in one table"},
 	{"version", cli_version, "print the version"},
 	{"help", cli_help, "show this help"},
 };

@@ -10,9 +10,8 @@
  * problem found is reported at once, one "file:line: message" per line,
  * so that an author fixes a bundle in one round trip.
  *
- * bundle.yml is read with libyaml's event parser into a small tree.
- * Aliases are refused outright: a manifest has no use for them, and they
- * are how a tiny document expands into a huge one.
+ * bundle.yml is read into a small tree by compiler/yaml.c, which also
+ * keeps the problem list and refuses aliases.
  */
 #include "crucible/bundle.h"
 
@@ -21,7 +20,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,14 +29,12 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <sodium.h>
-#include <yaml.h>
+
+#include "compiler/yaml.h"
 
 #define BUNDLE_FILE_MAX (1024 * 1024) /* bytes in one bundle file */
 #define BUNDLE_FILES_MAX 4096         /* files gathered from a directory */
 #define BUNDLE_DEPTH_MAX 32           /* directory nesting */
-#define YAML_DEPTH_MAX 64             /* nested collections in bundle.yml */
-#define YAML_NODES_MAX 20000          /* nodes in bundle.yml */
-#define PROBLEMS_MAX 100              /* problems listed in one message */
 
 #define DIGEST_PREFIX "sha256:"
 
@@ -57,60 +53,6 @@ struct cr_bundle {
 	cJSON *params; /* policy id -> object of default params */
 };
 
-/* --- problems ------------------------------------------------------------ */
-
-/* The problems found so far, newline-separated.  Allocation failures only
- * set `oom`, so that the validators stay free of error plumbing. */
-struct problems {
-	char *text;
-	size_t len;
-	size_t count;
-	bool oom;
-};
-
-static void problem(struct problems *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void problem(struct problems *p, const char *fmt, ...)
-{
-	char *line, *grown;
-	va_list ap;
-	int n;
-
-	if (++p->count > PROBLEMS_MAX)
-		return;
-	va_start(ap, fmt);
-	n = vasprintf(&line, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		p->oom = true;
-		return;
-	}
-	grown = realloc(p->text, p->len + (size_t)n + 2);
-	if (!grown) {
-		free(line);
-		p->oom = true;
-		return;
-	}
-	if (p->len)
-		grown[p->len++] = '\n';
-	memcpy(grown + p->len, line, (size_t)n + 1);
-	p->len += (size_t)n;
-	p->text = grown;
-	free(line);
-}
-
-#define YML_PROBLEM(p, line, fmt, ...) \
-	problem((p), "bundle.yml:%u: " fmt, (line), ##__VA_ARGS__)
-
-static int problems_report(cr_ctx *ctx, const struct problems *p)
-{
-	if (p->count > PROBLEMS_MAX)
-		return cr_error_set(ctx, CR_EBUNDLE, "%s\n(%zu more problems)",
-			p->text, p->count - PROBLEMS_MAX);
-	return cr_error_set(ctx, CR_EBUNDLE, "%s", p->text);
-}
-
 static char *memdup_str(const char *data, size_t len)
 {
 	char *s = malloc(len + 1);
@@ -122,341 +64,13 @@ static char *memdup_str(const char *data, size_t len)
 	return s;
 }
 
-static char *dup_or_oom(struct problems *p, const char *s)
+static char *dup_or_oom(cr_problems *p, const char *s)
 {
 	char *copy = strdup(s);
 
 	if (!copy)
 		p->oom = true;
 	return copy;
-}
-
-/* --- bundle.yml as a tree ------------------------------------------------ */
-
-enum ynode_kind { Y_SCALAR, Y_SEQ, Y_MAP };
-
-struct ynode {
-	enum ynode_kind kind;
-	unsigned line;
-	bool plain;          /* untagged plain scalar: typed by its text */
-	char *text;          /* scalars only */
-	struct ynode **kids; /* items; for mappings key, value, key, ... */
-	size_t count;
-	size_t cap;
-};
-
-static void ynode_free(struct ynode *n)
-{
-	if (!n)
-		return;
-	for (size_t i = 0; i < n->count; i++)
-		ynode_free(n->kids[i]);
-	free(n->kids);
-	free(n->text);
-	free(n);
-}
-
-static int ynode_append(struct ynode *parent, struct ynode *kid)
-{
-	if (parent->count == parent->cap) {
-		size_t cap = parent->cap ? parent->cap * 2 : 8;
-		struct ynode **kids = realloc(parent->kids,
-			cap * sizeof *kids);
-
-		if (!kids)
-			return CR_ENOMEM;
-		parent->kids = kids;
-		parent->cap = cap;
-	}
-	parent->kids[parent->count++] = kid;
-	return 0;
-}
-
-static struct ynode *ynode_from_event(const yaml_event_t *ev)
-{
-	struct ynode *n = calloc(1, sizeof *n);
-
-	if (!n)
-		return NULL;
-	n->line = (unsigned)ev->start_mark.line + 1;
-	if (ev->type == YAML_SEQUENCE_START_EVENT) {
-		n->kind = Y_SEQ;
-	} else if (ev->type == YAML_MAPPING_START_EVENT) {
-		n->kind = Y_MAP;
-	} else {
-		n->kind = Y_SCALAR;
-		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-			!ev->data.scalar.tag;
-		n->text = memdup_str((const char *)ev->data.scalar.value,
-			ev->data.scalar.length);
-		if (!n->text) {
-			free(n);
-			return NULL;
-		}
-	}
-	return n;
-}
-
-/* The tree being built from the event stream. */
-struct ybuild {
-	struct ynode *root;
-	struct ynode *open[YAML_DEPTH_MAX];
-	size_t depth;
-	size_t nodes;
-	size_t documents;
-};
-
-static int ybuild_node(struct ybuild *yb, struct problems *p,
-	const yaml_event_t *ev)
-{
-	unsigned line = (unsigned)ev->start_mark.line + 1;
-	struct ynode *n;
-	bool collection = ev->type != YAML_SCALAR_EVENT;
-
-	if (++yb->nodes > YAML_NODES_MAX) {
-		YML_PROBLEM(p, line, "too many nodes (the limit is %d)",
-			YAML_NODES_MAX);
-		return CR_EBUNDLE;
-	}
-	if (collection && yb->depth == YAML_DEPTH_MAX) {
-		YML_PROBLEM(p, line, "nested too deeply (the limit is %d)",
-			YAML_DEPTH_MAX);
-		return CR_EBUNDLE;
-	}
-	n = ynode_from_event(ev);
-	if (!n)
-		return CR_ENOMEM;
-	if (yb->depth == 0) {
-		yb->root = n;
-	} else if (ynode_append(yb->open[yb->depth - 1], n) != 0) {
-		ynode_free(n);
-		return CR_ENOMEM;
-	}
-	if (collection)
-		yb->open[yb->depth++] = n;
-	return 0;
-}
-
-static int ybuild_event(struct ybuild *yb, struct problems *p,
-	const yaml_event_t *ev)
-{
-	unsigned line = (unsigned)ev->start_mark.line + 1;
-
-	switch (ev->type) {
-	case YAML_DOCUMENT_START_EVENT:
-		if (yb->documents++ == 0)
-			return 0;
-		YML_PROBLEM(p, line, "only one YAML document is allowed");
-		return CR_EBUNDLE;
-	case YAML_ALIAS_EVENT:
-		YML_PROBLEM(p, line, "aliases are not allowed");
-		return CR_EBUNDLE;
-	case YAML_SCALAR_EVENT:
-	case YAML_SEQUENCE_START_EVENT:
-	case YAML_MAPPING_START_EVENT:
-		return ybuild_node(yb, p, ev);
-	case YAML_SEQUENCE_END_EVENT:
-	case YAML_MAPPING_END_EVENT:
-		yb->depth--;
-		return 0;
-	default:
-		return 0;
-	}
-}
-
-static int yaml_syntax_problem(struct problems *p, const yaml_parser_t *parser)
-{
-	if (parser->error == YAML_MEMORY_ERROR)
-		return CR_ENOMEM;
-	if (parser->context)
-		YML_PROBLEM(p, (unsigned)parser->problem_mark.line + 1,
-			"%s (%s on line %zu)", parser->problem,
-			parser->context, parser->context_mark.line + 1);
-	else
-		YML_PROBLEM(p, (unsigned)parser->problem_mark.line + 1, "%s",
-			parser->problem ? parser->problem : "invalid YAML");
-	return CR_EBUNDLE;
-}
-
-/* Parse bundle.yml into *out (NULL for an empty document).  Returns 0,
- * CR_ENOMEM, or CR_EBUNDLE after recording the problem. */
-static int yaml_read(struct ynode **out, struct problems *p,
-	const char *data, size_t len)
-{
-	struct ybuild yb = {0};
-	yaml_parser_t parser;
-	yaml_event_t ev;
-	bool end = false;
-	int err = 0;
-
-	*out = NULL;
-	if (!yaml_parser_initialize(&parser))
-		return CR_ENOMEM;
-	yaml_parser_set_input_string(&parser, (const unsigned char *)data,
-		len);
-	while (!end && !err) {
-		if (!yaml_parser_parse(&parser, &ev)) {
-			err = yaml_syntax_problem(p, &parser);
-			break;
-		}
-		err = ybuild_event(&yb, p, &ev);
-		end = ev.type == YAML_STREAM_END_EVENT;
-		yaml_event_delete(&ev);
-	}
-	yaml_parser_delete(&parser);
-	if (err)
-		ynode_free(yb.root);
-	else
-		*out = yb.root;
-	return err;
-}
-
-/* --- YAML scalars -------------------------------------------------------- */
-
-static bool text_is_one_of(const char *text, const char *const *words)
-{
-	for (; *words; words++)
-		if (strcmp(text, *words) == 0)
-			return true;
-	return false;
-}
-
-static const char *const yaml_nulls[] = {"", "~", "null", "Null", "NULL", NULL};
-static const char *const yaml_trues[] = {"true", "True", "TRUE", NULL};
-static const char *const yaml_falses[] = {"false", "False", "FALSE", NULL};
-
-static bool ynode_is_null(const struct ynode *n)
-{
-	return n->kind == Y_SCALAR && n->plain &&
-		text_is_one_of(n->text, yaml_nulls);
-}
-
-static const char *skip_digits(const char *s)
-{
-	while (isdigit((unsigned char)*s))
-		s++;
-	return s;
-}
-
-/* Numbers of the YAML 1.2 core schema: decimal integers and floats, 0x
- * and 0o integers.  .inf and .nan stay strings: params travel as JSON. */
-static bool parse_number(const char *s, double *out)
-{
-	const char *p = s, *digits;
-	bool any;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'o') && s[2]) {
-		int base = s[1] == 'x' ? 16 : 8;
-		char *end;
-
-		if (!isxdigit((unsigned char)s[2]))
-			return false;
-		errno = 0;
-		*out = (double)strtoull(s + 2, &end, base);
-		return !*end && !errno;
-	}
-	if (*p == '+' || *p == '-')
-		p++;
-	digits = p;
-	p = skip_digits(p);
-	any = p != digits;
-	if (*p == '.') {
-		digits = ++p;
-		p = skip_digits(p);
-		any = any || p != digits;
-	}
-	if (!any)
-		return false;
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '+' || *p == '-')
-			p++;
-		if (!isdigit((unsigned char)*p))
-			return false;
-		p = skip_digits(p);
-	}
-	if (*p)
-		return false;
-	*out = strtod(s, NULL);
-	return isfinite(*out);
-}
-
-static cJSON *scalar_to_json(const struct ynode *n)
-{
-	double number;
-
-	if (!n->plain)
-		return cJSON_CreateString(n->text);
-	if (text_is_one_of(n->text, yaml_nulls))
-		return cJSON_CreateNull();
-	if (text_is_one_of(n->text, yaml_trues))
-		return cJSON_CreateTrue();
-	if (text_is_one_of(n->text, yaml_falses))
-		return cJSON_CreateFalse();
-	if (parse_number(n->text, &number))
-		return cJSON_CreateNumber(number);
-	return cJSON_CreateString(n->text);
-}
-
-static cJSON *yaml_to_json(struct problems *p, const struct ynode *n);
-
-static bool json_add_item(struct problems *p, cJSON *container,
-	const char *key, cJSON *item)
-{
-	bool added = item && (key ? cJSON_AddItemToObject(container, key, item)
-				  : cJSON_AddItemToArray(container, item));
-
-	if (!added) {
-		cJSON_Delete(item);
-		p->oom = true;
-	}
-	return added;
-}
-
-static cJSON *mapping_to_json(struct problems *p, const struct ynode *n)
-{
-	cJSON *obj = cJSON_CreateObject();
-
-	for (size_t i = 0; obj && i + 1 < n->count; i += 2) {
-		const struct ynode *key = n->kids[i];
-
-		if (key->kind != Y_SCALAR)
-			YML_PROBLEM(p, key->line, "mapping keys must be strings");
-		else if (cJSON_GetObjectItemCaseSensitive(obj, key->text))
-			YML_PROBLEM(p, key->line, "duplicate key \"%s\"",
-				key->text);
-		else if (!json_add_item(p, obj, key->text,
-				 yaml_to_json(p, n->kids[i + 1])))
-			break;
-	}
-	return obj;
-}
-
-/* Convert a subtree with plain YAML typing.  NULL only when out of
- * memory (p->oom is then set); structural problems are recorded and the
- * offending entries left out. */
-static cJSON *yaml_to_json(struct problems *p, const struct ynode *n)
-{
-	cJSON *out;
-
-	switch (n->kind) {
-	case Y_SCALAR:
-		out = scalar_to_json(n);
-		break;
-	case Y_MAP:
-		out = mapping_to_json(p, n);
-		break;
-	default:
-		out = cJSON_CreateArray();
-		for (size_t i = 0; out && i < n->count; i++)
-			if (!json_add_item(p, out, NULL,
-					yaml_to_json(p, n->kids[i])))
-				break;
-		break;
-	}
-	if (!out)
-		p->oom = true;
-	return out;
 }
 
 /* --- bundle.yml fields --------------------------------------------------- */
@@ -478,77 +92,21 @@ static bool is_identifier(const char *s, bool upper)
 	return true;
 }
 
-/* The text of a scalar that is a string, or NULL after a problem. */
-static const char *want_string(struct problems *p, const struct ynode *v,
-	const char *what)
+static const char *want_identifier(cr_problems *p,
+	const cr_ynode *v, const char *what)
 {
-	if (v->kind == Y_SCALAR && !ynode_is_null(v) && v->text[0])
-		return v->text;
-	YML_PROBLEM(p, v->line, "%s must be a non-empty string", what);
-	return NULL;
-}
-
-static const char *want_identifier(struct problems *p,
-	const struct ynode *v, const char *what)
-{
-	const char *s = want_string(p, v, what);
+	const char *s = cr_ynode_string(p, v, what);
 
 	if (s && !is_identifier(s, false)) {
-		YML_PROBLEM(p, v->line, "%s \"%s\" must match [a-z0-9._-]+",
+		cr_problem_at(p, v->line, "%s \"%s\" must match [a-z0-9._-]+",
 			what, s);
 		return NULL;
 	}
 	return s;
 }
 
-typedef void (*field_reader)(void *target, struct problems *p,
-	const struct ynode *v);
-
-struct field {
-	const char *key;
-	bool required;
-	field_reader read;
-};
-
-/* Dispatch the keys of mapping `map` to their readers; report unknown,
- * duplicate and missing keys. */
-static void read_fields(void *target, struct problems *p,
-	const struct ynode *map, const char *what,
-	const struct field *fields, size_t nfields)
-{
-	bool seen[8] = {false}; /* nfields <= 8: the tables below */
-
-	for (size_t i = 0; i + 1 < map->count; i += 2) {
-		const struct ynode *key = map->kids[i];
-		size_t f = 0;
-
-		if (key->kind != Y_SCALAR) {
-			YML_PROBLEM(p, key->line, "%s keys must be strings",
-				what);
-			continue;
-		}
-		while (f < nfields && strcmp(fields[f].key, key->text) != 0)
-			f++;
-		if (f == nfields)
-			YML_PROBLEM(p, key->line, "unknown key \"%s\" in %s",
-				key->text, what);
-		else if (seen[f])
-			YML_PROBLEM(p, key->line, "duplicate key \"%s\" in %s",
-				key->text, what);
-		else
-			fields[f].read(target, p, map->kids[i + 1]);
-		if (f < nfields)
-			seen[f] = true;
-	}
-	for (size_t f = 0; f < nfields; f++)
-		if (fields[f].required && !seen[f])
-			YML_PROBLEM(p, map->line,
-				"missing required key \"%s\" in %s",
-				fields[f].key, what);
-}
-
-static void read_category_id(void *target, struct problems *p,
-	const struct ynode *v)
+static void read_category_id(void *target, cr_problems *p,
+	const cr_ynode *v)
 {
 	cr_category_def *def = target;
 	const char *id = want_identifier(p, v, "category id");
@@ -557,31 +115,31 @@ static void read_category_id(void *target, struct problems *p,
 		def->id = dup_or_oom(p, id);
 }
 
-static void read_category_title(void *target, struct problems *p,
-	const struct ynode *v)
+static void read_category_title(void *target, cr_problems *p,
+	const cr_ynode *v)
 {
 	cr_category_def *def = target;
-	const char *title = want_string(p, v, "category title");
+	const char *title = cr_ynode_string(p, v, "category title");
 
 	if (title)
 		def->title = dup_or_oom(p, title);
 }
 
-static void read_category_weight(void *target, struct problems *p,
-	const struct ynode *v)
+static void read_category_weight(void *target, cr_problems *p,
+	const cr_ynode *v)
 {
 	cr_category_def *def = target;
 	double weight;
 
-	if (v->kind == Y_SCALAR && v->plain &&
-	    parse_number(v->text, &weight) && weight > 0)
+	if (v->kind == CR_YSCALAR && v->plain &&
+	    cr_yaml_number(&weight, v->text) && weight > 0)
 		def->weight = weight;
 	else
-		YML_PROBLEM(p, v->line,
+		cr_problem_at(p, v->line,
 			"category weight must be a number greater than 0");
 }
 
-static const struct field category_fields[] = {
+static const cr_yfield category_fields[] = {
 	{"id", true, read_category_id},
 	{"title", true, read_category_title},
 	{"weight", true, read_category_weight},
@@ -596,13 +154,13 @@ static bool category_id_taken(const cr_bundle *b, size_t before,
 	return false;
 }
 
-static void read_categories(void *target, struct problems *p,
-	const struct ynode *v)
+static void read_categories(void *target, cr_problems *p,
+	const cr_ynode *v)
 {
 	cr_bundle *b = target;
 
-	if (v->kind != Y_SEQ || v->count == 0) {
-		YML_PROBLEM(p, v->line,
+	if (v->kind != CR_YSEQ || v->count == 0) {
+		cr_problem_at(p, v->line,
 			"categories must be a non-empty list of {id, title, weight}");
 		return;
 	}
@@ -613,48 +171,48 @@ static void read_categories(void *target, struct problems *p,
 	}
 	b->category_count = v->count;
 	for (size_t i = 0; i < v->count; i++) {
-		const struct ynode *item = v->kids[i];
+		const cr_ynode *item = v->kids[i];
 		cr_category_def *def = &b->categories[i];
 
-		if (item->kind != Y_MAP) {
-			YML_PROBLEM(p, item->line,
+		if (item->kind != CR_YMAP) {
+			cr_problem_at(p, item->line,
 				"a category must be a mapping of id, title and weight");
 			continue;
 		}
-		read_fields(def, p, item, "category", category_fields,
+		cr_yaml_fields(def, p, item, "category", category_fields,
 			sizeof category_fields / sizeof *category_fields);
 		if (def->id && category_id_taken(b, i, def->id))
-			YML_PROBLEM(p, item->line, "duplicate category id \"%s\"",
+			cr_problem_at(p, item->line, "duplicate category id \"%s\"",
 				def->id);
 	}
 }
 
-static void read_params(void *target, struct problems *p,
-	const struct ynode *v)
+static void read_params(void *target, cr_problems *p,
+	const cr_ynode *v)
 {
 	cr_bundle *b = target;
 
-	if (v->kind != Y_MAP) {
-		YML_PROBLEM(p, v->line,
+	if (v->kind != CR_YMAP) {
+		cr_problem_at(p, v->line,
 			"params must be a mapping of policy id to params");
 		return;
 	}
 	for (size_t i = 0; i + 1 < v->count; i += 2) {
-		const struct ynode *key = v->kids[i], *val = v->kids[i + 1];
+		const cr_ynode *key = v->kids[i], *val = v->kids[i + 1];
 
-		if (key->kind == Y_SCALAR && !is_identifier(key->text, true))
-			YML_PROBLEM(p, key->line,
+		if (key->kind == CR_YSCALAR && !is_identifier(key->text, true))
+			cr_problem_at(p, key->line,
 				"policy id \"%s\" must match [A-Za-z0-9._-]+",
 				key->text);
-		if (val->kind != Y_MAP)
-			YML_PROBLEM(p, val->line,
+		if (val->kind != CR_YMAP)
+			cr_problem_at(p, val->line,
 				"the params of a policy must be a mapping");
 	}
-	b->params = yaml_to_json(p, v);
+	b->params = cr_ynode_to_json(p, v);
 }
 
-static void read_name(void *target, struct problems *p,
-	const struct ynode *v)
+static void read_name(void *target, cr_problems *p,
+	const cr_ynode *v)
 {
 	cr_bundle *b = target;
 	const char *name = want_identifier(p, v, "name");
@@ -663,30 +221,30 @@ static void read_name(void *target, struct problems *p,
 		b->name = dup_or_oom(p, name);
 }
 
-static void read_version(void *target, struct problems *p,
-	const struct ynode *v)
+static void read_version(void *target, cr_problems *p,
+	const cr_ynode *v)
 {
 	cr_bundle *b = target;
-	const char *version = want_string(p, v, "version");
+	const char *version = cr_ynode_string(p, v, "version");
 
 	if (version)
 		b->version = dup_or_oom(p, version);
 }
 
-static void read_description(void *target, struct problems *p,
-	const struct ynode *v)
+static void read_description(void *target, cr_problems *p,
+	const cr_ynode *v)
 {
 	cr_bundle *b = target;
 
-	if (ynode_is_null(v))
+	if (cr_ynode_is_null(v))
 		return;
-	if (v->kind != Y_SCALAR)
-		YML_PROBLEM(p, v->line, "description must be a string");
+	if (v->kind != CR_YSCALAR)
+		cr_problem_at(p, v->line, "description must be a string");
 	else
 		b->description = dup_or_oom(p, v->text);
 }
 
-static const struct field manifest_fields[] = {
+static const cr_yfield manifest_fields[] = {
 	{"name", true, read_name},
 	{"version", true, read_version},
 	{"description", false, read_description},
@@ -695,22 +253,22 @@ static const struct field manifest_fields[] = {
 };
 
 /* Returns 0 or CR_ENOMEM; problems go to p. */
-static int read_manifest(cr_bundle *b, struct problems *p,
+static int read_manifest(cr_bundle *b, cr_problems *p,
 	const cr_bundle_file *yml)
 {
-	struct ynode *root;
-	int err = yaml_read(&root, p, yml->data, yml->len);
+	cr_ynode *root;
+	int err = cr_yaml_parse(&root, p, yml->data, yml->len);
 
 	if (err)
 		return err == CR_ENOMEM ? err : 0;
-	if (!root || root->kind != Y_MAP)
-		YML_PROBLEM(p, root ? root->line : 1u,
+	if (!root || root->kind != CR_YMAP)
+		cr_problem_at(p, root ? root->line : 1u,
 			"the document must be a mapping of name, version, "
 			"categories, ...");
 	else
-		read_fields(b, p, root, "bundle.yml", manifest_fields,
+		cr_yaml_fields(b, p, root, "bundle.yml", manifest_fields,
 			sizeof manifest_fields / sizeof *manifest_fields);
-	ynode_free(root);
+	cr_ynode_free(root);
 	return 0;
 }
 
@@ -771,7 +329,7 @@ static int by_path(const void *a, const void *b)
 /* Fill `members` with the files that make up the bundle, sorted by path;
  * returns how many. */
 static size_t select_members(const cr_bundle_file **members,
-	struct problems *p, const cr_bundle_file *files, size_t count)
+	cr_problems *p, const cr_bundle_file *files, size_t count)
 {
 	size_t n = 0;
 
@@ -779,14 +337,14 @@ static size_t select_members(const cr_bundle_file **members,
 		const cr_bundle_file *f = &files[i];
 
 		if (!f->path || !is_clean_path(f->path)) {
-			problem(p, "%s: not a clean relative path",
+			cr_problem(p, "%s: not a clean relative path",
 				f->path ? f->path : "(null)");
 			continue;
 		}
 		if (is_hidden_path(f->path) || !is_member_path(f->path))
 			continue;
 		if (f->len > BUNDLE_FILE_MAX) {
-			problem(p, "%s: %zu bytes, larger than the %d bytes "
+			cr_problem(p, "%s: %zu bytes, larger than the %d bytes "
 				"allowed for a bundle file", f->path, f->len,
 				BUNDLE_FILE_MAX);
 			continue;
@@ -796,7 +354,7 @@ static size_t select_members(const cr_bundle_file **members,
 	qsort(members, n, sizeof *members, by_path);
 	for (size_t i = 1; i < n; i++)
 		if (strcmp(members[i - 1]->path, members[i]->path) == 0)
-			problem(p, "%s: listed twice", members[i]->path);
+			cr_problem(p, "%s: listed twice", members[i]->path);
 	return n;
 }
 
@@ -849,7 +407,7 @@ static int add_modules(cr_bundle *b, const cr_bundle_file *const *members,
 
 /* Compile (never run) one module so that syntax errors surface now, with
  * the chunk name the sandbox will use. */
-static void check_module(lua_State *L, struct problems *p, const char *name,
+static void check_module(lua_State *L, cr_problems *p, const char *name,
 	const cr_module *m)
 {
 	char *chunk;
@@ -860,19 +418,19 @@ static void check_module(lua_State *L, struct problems *p, const char *name,
 		return;
 	}
 	if (m->len > 0 && m->source[0] == LUA_SIGNATURE[0]) {
-		problem(p, "%s: precompiled (binary) chunks are not allowed; "
+		cr_problem(p, "%s: precompiled (binary) chunks are not allowed; "
 			"ship Lua source", chunk + 1);
 	} else if (luaL_loadbufferx(L, m->source, m->len, chunk, "t") !=
 		   LUA_OK) {
 		const char *msg = lua_tostring(L, -1);
 
-		problem(p, "%s", msg ? msg : "cannot compile module");
+		cr_problem(p, "%s", msg ? msg : "cannot compile module");
 	}
 	lua_settop(L, 0);
 	free(chunk);
 }
 
-static int check_modules(const cr_bundle *b, struct problems *p)
+static int check_modules(const cr_bundle *b, cr_problems *p)
 {
 	lua_State *L = luaL_newstate();
 
@@ -930,7 +488,7 @@ static const cr_bundle_file *find_member(const cr_bundle_file *const *members,
 
 /* Everything but the final verdict: returns 0 or CR_ENOMEM/CR_EINTERNAL,
  * with the bundle's problems in p. */
-static int load_members(cr_bundle *b, struct problems *p,
+static int load_members(cr_bundle *b, cr_problems *p,
 	const cr_bundle_file **members, const cr_bundle_file *files,
 	size_t count)
 {
@@ -940,14 +498,14 @@ static int load_members(cr_bundle *b, struct problems *p,
 
 	yml = find_member(members, n, "bundle.yml");
 	if (!yml)
-		problem(p, "%s: no bundle.yml", b->origin);
+		cr_problem(p, "%s: no bundle.yml", b->origin);
 	else if ((err = read_manifest(b, p, yml)) != 0)
 		return err;
 	if ((err = add_modules(b, members, n)) != 0 ||
 	    (err = check_modules(b, p)) != 0)
 		return err;
 	if (b->policy_count == 0)
-		problem(p, "%s: no policy modules (*.lua outside lib/)",
+		cr_problem(p, "%s: no policy modules (*.lua outside lib/)",
 			b->origin);
 	return compute_digest(b, members, n);
 }
@@ -957,7 +515,7 @@ int cr_bundle_load_files(cr_bundle **out, cr_ctx *ctx, const char *origin,
 {
 	const cr_bundle_file **members = calloc(count ? count : 1,
 		sizeof *members);
-	struct problems p = {0};
+	cr_problems p = {.file = "bundle.yml"};
 	cr_bundle *b = calloc(1, sizeof *b);
 	int err = CR_ENOMEM;
 
@@ -968,7 +526,7 @@ int cr_bundle_load_files(cr_bundle **out, cr_ctx *ctx, const char *origin,
 	if (!err && p.oom)
 		err = CR_ENOMEM;
 	if (!err && p.count)
-		err = problems_report(ctx, &p);
+		err = cr_problems_report(&p, ctx, CR_EBUNDLE);
 done:
 	if (err == CR_ENOMEM)
 		cr_error_set(ctx, err, "out of memory loading bundle %s", origin);
@@ -979,7 +537,7 @@ done:
 	else
 		*out = b;
 	free(members);
-	free(p.text);
+	cr_problems_release(&p);
 	return err;
 }
 
@@ -1323,4 +881,55 @@ const cJSON *cr_bundle_params(const cr_bundle *b, const char *policy_id)
 		policy_id);
 
 	return cJSON_IsObject(params) ? params : NULL;
+}
+
+static int override_key(cJSON *into, const cJSON *item)
+{
+	cJSON *copy = cJSON_Duplicate(item, true);
+
+	if (!copy)
+		return CR_ENOMEM;
+	if (!(cJSON_GetObjectItemCaseSensitive(into, item->string) ?
+		    cJSON_ReplaceItemInObjectCaseSensitive(into, item->string,
+			    copy) :
+		    cJSON_AddItemToObject(into, item->string, copy))) {
+		cJSON_Delete(copy);
+		return CR_ENOMEM;
+	}
+	return 0;
+}
+
+/* The params object of policy_id, created (with the top-level params
+ * object) when bundle.yml has none. */
+static cJSON *params_of(cr_bundle *b, const char *policy_id)
+{
+	cJSON *params;
+
+	if (!b->params && !(b->params = cJSON_CreateObject()))
+		return NULL;
+	params = cJSON_GetObjectItemCaseSensitive(b->params, policy_id);
+	if (cJSON_IsObject(params))
+		return params;
+	params = cJSON_CreateObject();
+	if (params && !cJSON_AddItemToObject(b->params, policy_id, params)) {
+		cJSON_Delete(params);
+		return NULL;
+	}
+	return params;
+}
+
+int cr_bundle_override_params(cr_bundle *b, cr_ctx *ctx,
+	const char *policy_id, const cJSON *params)
+{
+	cJSON *into;
+
+	if (!policy_id || !cJSON_IsObject(params))
+		return cr_error_set(ctx, CR_EINVAL,
+			"the params of a policy must be an object");
+	if (!(into = params_of(b, policy_id)))
+		return cr_error_set(ctx, CR_ENOMEM, "out of memory");
+	for (const cJSON *item = params->child; item; item = item->next)
+		if (override_key(into, item) != 0)
+			return cr_error_set(ctx, CR_ENOMEM, "out of memory");
+	return 0;
 }

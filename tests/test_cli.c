@@ -539,6 +539,196 @@ static void test_builtin_bundle_runs(void **state)
 	cJSON_Delete(doc);
 }
 
+/* The embedded bundle on the repository of the audit that motivated
+ * crucible, in small: secrets committed, a CI that runs the tests. */
+static void test_builtin_bundle_on_a_leaky_repo(void **state)
+{
+	struct repo *r = *state;
+	static const char *const secret_paths[] = {
+		".env", "key.pem", "secrets/s1.yaml", "secrets/s2.yaml",
+		"secrets/s3.yaml",
+	};
+	cJSON *doc, *pol, *finding;
+	size_t n = 0;
+
+	th_git_init(r->dir);
+	for (int i = 1; i <= 3; i++) {
+		char path[32];
+		snprintf(path, sizeof path, "secrets/s%d.yaml", i);
+		th_write(r->dir, path, "token: abc\n");
+	}
+	th_write(r->dir, "key.pem", "-----BEGIN PRIVATE KEY-----\nMIIB\n"
+		"-----END PRIVATE KEY-----\n");
+	th_write(r->dir, ".env", "DB_PASSWORD=hunter2\n");
+	th_write(r->dir, ".github/workflows/ci.yml", "name: ci\non: push\n"
+		"jobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+		"      - run: .ci/run\n");
+	th_write(r->dir, "src/main.c", "int main(void) { return 0; }\n");
+	th_write(r->dir, "tests/test_main.c", "int main(void) { return 0; }\n");
+	th_git_commit(r->dir, "leaky", 0);
+	const char *argv[] = {"eval", r->dir, "--format", "json",
+		"--fail-on", "critical", NULL};
+	doc = run_json(NULL, argv, 1);
+	assert_string_equal(str(doc, "score.verdict"), "not-ready");
+
+	pol = find_by(get(doc, "policies"), "id", "SEC-TRACKED-SECRET-FILES");
+	assert_string_equal(str(pol, "status"), "fail");
+	assert_string_equal(str(pol, "severity"), "critical");
+	assert_non_null(strstr(str(pol, "message"), "3 files under secrets/"));
+	cJSON_ArrayForEach(finding, get(doc, "findings")) {
+		if (strcmp(str(finding, "policy"), "SEC-TRACKED-SECRET-FILES"))
+			continue;
+		assert_true(n < 5);
+		/* findings come sorted by path */
+		assert_string_equal(str(cJSON_GetArrayItem(get(finding,
+			"locations"), 0), "path"), secret_paths[n]);
+		n++;
+	}
+	assert_int_equal(n, 5);
+	pol = find_by(get(doc, "policies"), "id", "SEC-ENV-IGNORED");
+	assert_string_equal(str(pol, "status"), "fail");
+	pol = find_by(get(doc, "policies"), "id", "CI-RUNS-TESTS");
+	assert_string_equal(str(pol, "status"), "pass");
+	assert_non_null(strstr(str(pol, "message"), ".ci/run"));
+	pol = find_by(get(doc, "policies"), "id", "TEST-PRESENT");
+	assert_string_equal(str(pol, "status"), "pass");
+	pol = find_by(get(doc, "policies"), "id", "OPS-DOCKER-NONROOT");
+	assert_string_equal(str(pol, "status"), "skip");
+	cJSON_Delete(doc);
+}
+
+/* Drop every line that holds a timing field, and time="..." attributes. */
+static char *without_timings(const char *text)
+{
+	char *out = malloc(strlen(text) + 1), *w = out;
+
+	assert_non_null(out);
+	for (const char *line = text; *line;) {
+		size_t len = strcspn(line, "\n");
+		const char *t;
+
+		if (!memmem(line, len, "duration_ms", 11)) {
+			memcpy(w, line, len);
+			w[len] = '\0';
+			/* JUnit: time="1.234" -> time="" */
+			for (char *a = w; (t = strstr(a, " time=\"")); a = (char *)t + 7) {
+				char *end = strchr((char *)t + 7, '"');
+				assert_non_null(end);
+				memmove((char *)t + 7, end, strlen(end) + 1);
+			}
+			w += strlen(w);
+			*w++ = '\n';
+		}
+		line += len + (line[len] == '\n');
+	}
+	*w = '\0';
+	return out;
+}
+
+/* The same repository and bundle give the same report, byte for byte,
+ * but for timings; findings come sorted whatever order a policy used. */
+static void test_reports_are_deterministic(void **state)
+{
+	struct repo *r = *state;
+	static const char *const formats[] = {
+		"json", "sarif", "markdown", "junit", "html", "text",
+	};
+	const char *modules[] = {"shuffle.lua",
+		"return crucible.policy{ id = 'T-SHUFFLE', title = 'shuffled',\n"
+		"  category = 'docs', severity = 'low',\n"
+		"  check = function(repo)\n"
+		"    local seen = {}\n"
+		"    for _, f in ipairs(repo:files()) do seen[f.path] = f.size end\n"
+		"    for path in pairs(seen) do fail{message = 'file', path = path} end\n"
+		"  end }\n", NULL};
+	char *bundle;
+
+	make_repo(r);
+	for (int i = 0; i < 20; i++) {
+		char path[32];
+		snprintf(path, sizeof path, "many/file%02d.txt", i);
+		th_write(r->dir, path, "x\n");
+	}
+	th_git_commit(r->dir, "many", 100);
+	bundle = write_bundle(r, "demo", modules);
+	for (size_t i = 0; i < sizeof formats / sizeof *formats; i++) {
+		const char *argv[] = {"eval", r->dir, "--bundle", bundle,
+			"--format", formats[i], NULL};
+		th_run a = th_crucible(NULL, argv), b = th_crucible(NULL, argv);
+		char *ta = without_timings(a.out), *tb = without_timings(b.out);
+
+		assert_int_equal(a.status, 0);
+		if (strcmp(ta, tb) != 0)
+			fail_msg("%s reports differ between two runs", formats[i]);
+		assert_true(strlen(ta) > 100);
+		free(ta);
+		free(tb);
+		th_run_free(&a);
+		th_run_free(&b);
+	}
+	free(bundle);
+}
+
+static void test_several_formats_in_one_run(void **state)
+{
+	struct repo *r = *state;
+	const char *modules[] = {"keys/pem.lua", pem_policy, NULL};
+	char *bundle, *sarif, *md, *html, *json, *text;
+	th_run run;
+
+	make_repo(r);
+	bundle = write_bundle(r, "demo", modules);
+	assert_true(asprintf(&sarif, "sarif=%s/out.sarif", r->bundles) > 0);
+	assert_true(asprintf(&md, "markdown=%s/out.md", r->bundles) > 0);
+	assert_true(asprintf(&html, "%s/out.html", r->bundles) > 0);
+	const char *argv[] = {"eval", r->dir, "--bundle", bundle,
+		"--output", sarif, "--output", md, "--output", html,
+		"--summary", NULL};
+	run = th_crucible(NULL, argv);
+	assert_int_equal(run.status, 0);
+	assert_string_equal(run.out, ""); /* everything went to files */
+	th_run_free(&run);
+	text = th_read(sarif + strlen("sarif="));
+	assert_non_null(text);
+	assert_non_null(strstr(text, "\"2.1.0\""));
+	assert_non_null(strstr(text, "T-PEM"));
+	free(text);
+	text = th_read(md + strlen("markdown="));
+	assert_non_null(text);
+	assert_non_null(strstr(text, "T-PEM"));
+	free(text);
+	text = th_read(html); /* the extension chose the format */
+	assert_non_null(text);
+	assert_int_equal(strncmp(text, "<!DOCTYPE html>", 15), 0);
+	free(text);
+
+	/* --quiet: the headline and the blockers only. */
+	const char *quiet[] = {"eval", r->dir, "--bundle", bundle, "--format",
+		"text", "--quiet", NULL};
+	run = th_crucible(NULL, quiet);
+	assert_int_equal(run.status, 0);
+	assert_non_null(strstr(run.out, "critical  T-PEM"));
+	assert_null(strstr(run.out, "Categories"));
+	th_run_free(&run);
+
+	/* A json report next to the primary output on stdout. */
+	free(sarif);
+	assert_true(asprintf(&json, "json=%s/out.json", r->bundles) > 0);
+	const char *both[] = {"eval", r->dir, "--bundle", bundle, "--format",
+		"text", "--output", json, NULL};
+	run = th_crucible(NULL, both);
+	assert_int_equal(run.status, 0);
+	assert_non_null(strstr(run.out, "T-PEM"));
+	text = th_read(json + strlen("json="));
+	assert_non_null(strstr(text, "crucible.report/v1"));
+	free(text);
+	th_run_free(&run);
+	free(json);
+	free(md);
+	free(html);
+	free(bundle);
+}
+
 static void test_version(void **state)
 {
 	th_run run;
@@ -565,6 +755,9 @@ int main(void)
 		REPO_TEST(test_text_report),
 		REPO_TEST(test_facts_command),
 		REPO_TEST(test_builtin_bundle_runs),
+		REPO_TEST(test_builtin_bundle_on_a_leaky_repo),
+		REPO_TEST(test_reports_are_deterministic),
+		REPO_TEST(test_several_formats_in_one_run),
 		cmocka_unit_test(test_version),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -75,6 +75,7 @@ struct evaluator {
 	const cr_bundle *const *bundles;
 	size_t bundle_count;
 	cr_limits limits;
+	const cr_eval_selection *selection; /* or NULL */
 	pid_t pid;             /* the worker, 0 when there is none */
 	int fd;                /* our end of its socket, -1 when none */
 	struct seen_id *ids;   /* valid policy ids so far */
@@ -471,6 +472,34 @@ static void worker_send(int fd, const cr_policy_outcome *o)
 	free(text);
 }
 
+static bool listed(const char *const *names, size_t count, const char *name)
+{
+	for (size_t i = 0; name && i < count; i++) {
+		if (!strcmp(names[i], name))
+			return true;
+	}
+	return false;
+}
+
+static bool disabled(const struct evaluator *ev, const cr_policy_meta *meta)
+{
+	const cr_eval_selection *sel = ev->selection;
+
+	return sel && (listed(sel->disabled_policies,
+			       sel->disabled_policy_count, meta->id) ||
+		listed(sel->disabled_categories,
+			sel->disabled_category_count, meta->category));
+}
+
+static void skip_disabled(cr_policy_outcome *o, const char *reason)
+{
+	free(o->message);
+	o->message = strdup(reason ? reason : "disabled");
+	o->status = CR_STATUS_SKIP;
+	o->score = 0;
+	o->done = true;
+}
+
 /* Closing the state is part of the policy's run: if that is where the
  * worker dies, this policy is the one to blame. */
 static void worker_run(const struct evaluator *ev, int fd, uint32_t bi,
@@ -484,7 +513,10 @@ static void worker_run(const struct evaluator *ev, int fd, uint32_t bi,
 	if (cr_policy_open(&run, &out, b, cr_bundle_policy(b, mi),
 		    &ev->limits) == CR_OK) {
 		worker_send(fd, &out);
-		cr_policy_check(run, ev->graph);
+		if (disabled(ev, &out.meta))
+			skip_disabled(&out, ev->selection->reason);
+		else
+			cr_policy_check(run, ev->graph);
 		cr_policy_close(run);
 	}
 	fflush(stdout);
@@ -878,11 +910,20 @@ int cr_eval_run(cr_report *report, cr_ctx *ctx, const cr_graph *g,
 	const cr_bundle *const *bundles, size_t bundle_count,
 	const cr_limits *limits)
 {
+	return cr_eval_run_selected(report, ctx, g, bundles, bundle_count,
+		limits, NULL);
+}
+
+int cr_eval_run_selected(cr_report *report, cr_ctx *ctx, const cr_graph *g,
+	const cr_bundle *const *bundles, size_t bundle_count,
+	const cr_limits *limits, const cr_eval_selection *selection)
+{
 	struct evaluator ev = {
 		.report = report,
 		.graph = g,
 		.bundles = bundles,
 		.bundle_count = bundle_count,
+		.selection = selection,
 		.fd = -1,
 	};
 	char *problems = NULL;

@@ -11,7 +11,7 @@
 _crucible_commands='eval facts config summary version help'
 
 _crucible_eval_opts='--bundle --format --output --quiet --summary
-	--fail-under --fail-on --config --baseline --write-baseline
+	--fail-under --fail-on --config --no-config --baseline --write-baseline
 	--no-inline-ignores --policy-timeout --policy-memory
 	--policy-instructions --policy-cpu --no-color --verbose -v --help -h'
 _crucible_facts_opts='--output --help -h'

@@ -83,6 +83,14 @@ const cr_module *cr_bundle_library(const cr_bundle *b, const char *name);
 /* Default params of a policy from bundle.yml (a JSON object), or NULL. */
 const cJSON *cr_bundle_params(const cr_bundle *b, const char *policy_id);
 
+/* Overlay `params` (a JSON object, copied) on policy_id's params: each
+ * top-level key replaces the one of bundle.yml.  This is how the params
+ * of a configuration (.crucible.yml) reach the policies; the digest stays
+ * the digest of the bundle's files.  Errors: CR_EINVAL (not an object),
+ * CR_ENOMEM. */
+int cr_bundle_override_params(cr_bundle *b, cr_ctx *ctx,
+	const char *policy_id, const cJSON *params);
+
 #ifdef __cplusplus
 }
 #endif

@@ -41,6 +41,23 @@ int cr_eval_run(cr_report *report, cr_ctx *ctx, const cr_graph *g,
 	const cr_bundle *const *bundles, size_t bundle_count,
 	const cr_limits *limits);
 
+/* Policies a run leaves out (a configuration's `disable`).  A policy
+ * whose id or category is listed still loads, so that its metadata is
+ * validated and it is listed in the report, but its check never runs: it
+ * is reported as skip with `reason` as its message. */
+typedef struct cr_eval_selection {
+	const char *const *disabled_policies;
+	size_t disabled_policy_count;
+	const char *const *disabled_categories;
+	size_t disabled_category_count;
+	const char *reason;
+} cr_eval_selection;
+
+/* cr_eval_run() with a selection (NULL: run everything). */
+int cr_eval_run_selected(cr_report *report, cr_ctx *ctx, const cr_graph *g,
+	const cr_bundle *const *bundles, size_t bundle_count,
+	const cr_limits *limits, const cr_eval_selection *selection);
+
 #ifdef __cplusplus
 }
 #endif

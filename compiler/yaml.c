@@ -1,0 +1,517 @@
+/*
+ * yaml.c - hand-written YAML files as trees with line numbers, typed the
+ * way YAML 1.2's core schema types plain scalars, plus the problem list
+ * their readers fill.
+ *
+ * bundle.c (bundle.yml) and config.c (.crucible.yml) share this so that
+ * both files obey the same limits, refuse aliases and multiple documents
+ * the same way, and word their errors alike.
+ */
+#include "compiler/yaml.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <yaml.h>
+
+#define PROBLEMS_MAX 100 /* problems listed in one message */
+
+/* --- the file ------------------------------------------------------------ */
+
+/* Up to `size` bytes; fewer when the file shrank meanwhile. */
+static ssize_t read_upto(int fd, char *buf, size_t size)
+{
+	size_t got = 0;
+
+	while (got < size) {
+		ssize_t n = read(fd, buf + got, size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+int cr_user_file_read(char **out, size_t *len, cr_ctx *ctx, const char *path,
+	size_t max)
+{
+	struct stat st;
+	char *buf = NULL;
+	ssize_t got;
+	int fd, err = CR_OK;
+
+	/* O_NONBLOCK: opening a FIFO must not hang; fstat refuses it. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return cr_error_set(ctx,
+			errno == ENOENT ? CR_ENOTFOUND : CR_EIO,
+			"cannot read %s: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (uintmax_t)st.st_size > max) {
+		err = cr_error_set(ctx, CR_EIO, "%s: not a regular file of at "
+			"most %zu bytes", path, max);
+		goto done;
+	}
+	if (!(buf = malloc((size_t)st.st_size + 1))) {
+		err = cr_error_set(ctx, CR_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((got = read_upto(fd, buf, (size_t)st.st_size)) < 0) {
+		err = cr_error_set(ctx, CR_EIO, "cannot read %s: %s", path,
+			strerror(errno));
+		goto done;
+	}
+	buf[got] = '\0';
+	*out = buf;
+	*len = (size_t)got;
+	buf = NULL;
+done:
+	free(buf);
+	close(fd);
+	return err;
+}
+
+/* --- problems ------------------------------------------------------------ */
+
+static void problem_append(cr_problems *p, const char *prefix,
+	const char *fmt, va_list ap)
+{
+	char *line, *grown;
+	int n;
+
+	if (++p->count > PROBLEMS_MAX)
+		return;
+	n = vasprintf(&line, fmt, ap);
+	if (n < 0) {
+		p->oom = true;
+		return;
+	}
+	grown = realloc(p->text, p->len + strlen(prefix) + (size_t)n + 2);
+	if (!grown) {
+		free(line);
+		p->oom = true;
+		return;
+	}
+	if (p->len)
+		grown[p->len++] = '\n';
+	p->len += (size_t)sprintf(grown + p->len, "%s%s", prefix, line);
+	p->text = grown;
+	free(line);
+}
+
+void cr_problem(cr_problems *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	problem_append(p, "", fmt, ap);
+	va_end(ap);
+}
+
+void cr_problem_at(cr_problems *p, unsigned line, const char *fmt, ...)
+{
+	char prefix[512];
+	va_list ap;
+
+	snprintf(prefix, sizeof prefix, "%s:%u: ", p->file ? p->file : "",
+		line);
+	va_start(ap, fmt);
+	problem_append(p, prefix, fmt, ap);
+	va_end(ap);
+}
+
+int cr_problems_report(const cr_problems *p, cr_ctx *ctx, int code)
+{
+	if (p->count > PROBLEMS_MAX)
+		return cr_error_set(ctx, code, "%s\n(%zu more problems)",
+			p->text, p->count - PROBLEMS_MAX);
+	return cr_error_set(ctx, code, "%s", p->text ? p->text : "");
+}
+
+void cr_problems_release(cr_problems *p)
+{
+	free(p->text);
+	p->text = NULL;
+	p->len = 0;
+	p->count = 0;
+	p->oom = false;
+}
+
+/* --- the tree ------------------------------------------------------------ */
+
+void cr_ynode_free(cr_ynode *n)
+{
+	if (!n)
+		return;
+	for (size_t i = 0; i < n->count; i++)
+		cr_ynode_free(n->kids[i]);
+	free(n->kids);
+	free(n->text);
+	free(n);
+}
+
+static int ynode_append(cr_ynode *parent, cr_ynode *kid)
+{
+	if (parent->count == parent->cap) {
+		size_t cap = parent->cap ? parent->cap * 2 : 8;
+		cr_ynode **kids = realloc(parent->kids, cap * sizeof *kids);
+
+		if (!kids)
+			return CR_ENOMEM;
+		parent->kids = kids;
+		parent->cap = cap;
+	}
+	parent->kids[parent->count++] = kid;
+	return 0;
+}
+
+static cr_ynode *ynode_from_event(const yaml_event_t *ev)
+{
+	cr_ynode *n = calloc(1, sizeof *n);
+
+	if (!n)
+		return NULL;
+	n->line = (unsigned)ev->start_mark.line + 1;
+	if (ev->type == YAML_SEQUENCE_START_EVENT) {
+		n->kind = CR_YSEQ;
+	} else if (ev->type == YAML_MAPPING_START_EVENT) {
+		n->kind = CR_YMAP;
+	} else {
+		n->kind = CR_YSCALAR;
+		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+			!ev->data.scalar.tag;
+		n->text = strndup((const char *)ev->data.scalar.value,
+			ev->data.scalar.length);
+		if (!n->text) {
+			free(n);
+			return NULL;
+		}
+	}
+	return n;
+}
+
+/* The tree being built from the event stream. */
+struct ybuild {
+	cr_ynode *root;
+	cr_ynode *open[CR_YAML_DEPTH_MAX];
+	size_t depth;
+	size_t nodes;
+	size_t documents;
+};
+
+static int ybuild_node(struct ybuild *yb, cr_problems *p,
+	const yaml_event_t *ev)
+{
+	unsigned line = (unsigned)ev->start_mark.line + 1;
+	bool collection = ev->type != YAML_SCALAR_EVENT;
+	cr_ynode *n;
+
+	if (++yb->nodes > CR_YAML_NODES_MAX) {
+		cr_problem_at(p, line, "too many nodes (the limit is %d)",
+			CR_YAML_NODES_MAX);
+		return CR_EPARSE;
+	}
+	if (collection && yb->depth == CR_YAML_DEPTH_MAX) {
+		cr_problem_at(p, line, "nested too deeply (the limit is %d)",
+			CR_YAML_DEPTH_MAX);
+		return CR_EPARSE;
+	}
+	n = ynode_from_event(ev);
+	if (!n)
+		return CR_ENOMEM;
+	if (yb->depth == 0) {
+		yb->root = n;
+	} else if (ynode_append(yb->open[yb->depth - 1], n) != 0) {
+		cr_ynode_free(n);
+		return CR_ENOMEM;
+	}
+	if (collection)
+		yb->open[yb->depth++] = n;
+	return 0;
+}
+
+static int ybuild_event(struct ybuild *yb, cr_problems *p,
+	const yaml_event_t *ev)
+{
+	unsigned line = (unsigned)ev->start_mark.line + 1;
+
+	switch (ev->type) {
+	case YAML_DOCUMENT_START_EVENT:
+		if (yb->documents++ == 0)
+			return 0;
+		cr_problem_at(p, line, "only one YAML document is allowed");
+		return CR_EPARSE;
+	case YAML_ALIAS_EVENT:
+		cr_problem_at(p, line, "aliases are not allowed");
+		return CR_EPARSE;
+	case YAML_SCALAR_EVENT:
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		return ybuild_node(yb, p, ev);
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		yb->depth--;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static int syntax_problem(cr_problems *p, const yaml_parser_t *parser)
+{
+	if (parser->error == YAML_MEMORY_ERROR)
+		return CR_ENOMEM;
+	if (parser->context)
+		cr_problem_at(p, (unsigned)parser->problem_mark.line + 1,
+			"%s (%s on line %zu)", parser->problem,
+			parser->context, parser->context_mark.line + 1);
+	else
+		cr_problem_at(p, (unsigned)parser->problem_mark.line + 1, "%s",
+			parser->problem ? parser->problem : "invalid YAML");
+	return CR_EPARSE;
+}
+
+int cr_yaml_parse(cr_ynode **out, cr_problems *p, const char *data,
+	size_t len)
+{
+	struct ybuild yb = {0};
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	bool end = false;
+	int err = 0;
+
+	*out = NULL;
+	if (!yaml_parser_initialize(&parser))
+		return CR_ENOMEM;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)data,
+		len);
+	while (!end && !err) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			err = syntax_problem(p, &parser);
+			break;
+		}
+		err = ybuild_event(&yb, p, &ev);
+		end = ev.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	if (err)
+		cr_ynode_free(yb.root);
+	else
+		*out = yb.root;
+	return err;
+}
+
+/* --- scalars ------------------------------------------------------------- */
+
+static bool text_is_one_of(const char *text, const char *const *words)
+{
+	for (; *words; words++)
+		if (strcmp(text, *words) == 0)
+			return true;
+	return false;
+}
+
+static const char *const yaml_nulls[] = {"", "~", "null", "Null", "NULL", NULL};
+static const char *const yaml_trues[] = {"true", "True", "TRUE", NULL};
+static const char *const yaml_falses[] = {"false", "False", "FALSE", NULL};
+
+bool cr_ynode_is_null(const cr_ynode *n)
+{
+	return n->kind == CR_YSCALAR && n->plain &&
+		text_is_one_of(n->text, yaml_nulls);
+}
+
+bool cr_ynode_bool(bool *out, const cr_ynode *n)
+{
+	if (n->kind != CR_YSCALAR || !n->plain)
+		return false;
+	if (text_is_one_of(n->text, yaml_trues))
+		*out = true;
+	else if (text_is_one_of(n->text, yaml_falses))
+		*out = false;
+	else
+		return false;
+	return true;
+}
+
+static const char *skip_digits(const char *s)
+{
+	while (isdigit((unsigned char)*s))
+		s++;
+	return s;
+}
+
+bool cr_yaml_number(double *out, const char *s)
+{
+	const char *p = s, *digits;
+	bool any;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'o') && s[2]) {
+		int base = s[1] == 'x' ? 16 : 8;
+		char *end;
+
+		if (!isxdigit((unsigned char)s[2]))
+			return false;
+		errno = 0;
+		*out = (double)strtoull(s + 2, &end, base);
+		return !*end && !errno;
+	}
+	if (*p == '+' || *p == '-')
+		p++;
+	digits = p;
+	p = skip_digits(p);
+	any = p != digits;
+	if (*p == '.') {
+		digits = ++p;
+		p = skip_digits(p);
+		any = any || p != digits;
+	}
+	if (!any)
+		return false;
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!isdigit((unsigned char)*p))
+			return false;
+		p = skip_digits(p);
+	}
+	if (*p)
+		return false;
+	*out = strtod(s, NULL);
+	return isfinite(*out);
+}
+
+static cJSON *scalar_to_json(const cr_ynode *n)
+{
+	double number;
+	bool b;
+
+	if (!n->plain)
+		return cJSON_CreateString(n->text);
+	if (cr_ynode_is_null(n))
+		return cJSON_CreateNull();
+	if (cr_ynode_bool(&b, n))
+		return cJSON_CreateBool(b);
+	if (cr_yaml_number(&number, n->text))
+		return cJSON_CreateNumber(number);
+	return cJSON_CreateString(n->text);
+}
+
+static bool json_add_item(cr_problems *p, cJSON *container, const char *key,
+	cJSON *item)
+{
+	bool added = item && (key ? cJSON_AddItemToObject(container, key, item)
+				  : cJSON_AddItemToArray(container, item));
+
+	if (!added) {
+		cJSON_Delete(item);
+		p->oom = true;
+	}
+	return added;
+}
+
+static cJSON *mapping_to_json(cr_problems *p, const cr_ynode *n)
+{
+	cJSON *obj = cJSON_CreateObject();
+
+	for (size_t i = 0; obj && i + 1 < n->count; i += 2) {
+		const cr_ynode *key = n->kids[i];
+
+		if (key->kind != CR_YSCALAR)
+			cr_problem_at(p, key->line,
+				"mapping keys must be strings");
+		else if (cJSON_GetObjectItemCaseSensitive(obj, key->text))
+			cr_problem_at(p, key->line, "duplicate key \"%s\"",
+				key->text);
+		else if (!json_add_item(p, obj, key->text,
+				 cr_ynode_to_json(p, n->kids[i + 1])))
+			break;
+	}
+	return obj;
+}
+
+cJSON *cr_ynode_to_json(cr_problems *p, const cr_ynode *n)
+{
+	cJSON *out;
+
+	switch (n->kind) {
+	case CR_YSCALAR:
+		out = scalar_to_json(n);
+		break;
+	case CR_YMAP:
+		out = mapping_to_json(p, n);
+		break;
+	default:
+		out = cJSON_CreateArray();
+		for (size_t i = 0; out && i < n->count; i++)
+			if (!json_add_item(p, out, NULL,
+					cr_ynode_to_json(p, n->kids[i])))
+				break;
+		break;
+	}
+	if (!out)
+		p->oom = true;
+	return out;
+}
+
+/* --- mappings of known keys ---------------------------------------------- */
+
+void cr_yaml_fields(void *target, cr_problems *p, const cr_ynode *map,
+	const char *what, const cr_yfield *fields, size_t nfields)
+{
+	bool seen[CR_YAML_FIELDS_MAX] = {false};
+
+	if (nfields > CR_YAML_FIELDS_MAX)
+		nfields = CR_YAML_FIELDS_MAX;
+	for (size_t i = 0; i + 1 < map->count; i += 2) {
+		const cr_ynode *key = map->kids[i];
+		size_t f = 0;
+
+		if (key->kind != CR_YSCALAR) {
+			cr_problem_at(p, key->line, "%s keys must be strings",
+				what);
+			continue;
+		}
+		while (f < nfields && strcmp(fields[f].key, key->text) != 0)
+			f++;
+		if (f == nfields)
+			cr_problem_at(p, key->line, "unknown key \"%s\" in %s",
+				key->text, what);
+		else if (seen[f])
+			cr_problem_at(p, key->line,
+				"duplicate key \"%s\" in %s", key->text, what);
+		else
+			fields[f].read(target, p, map->kids[i + 1]);
+		if (f < nfields)
+			seen[f] = true;
+	}
+	for (size_t f = 0; f < nfields; f++)
+		if (fields[f].required && !seen[f])
+			cr_problem_at(p, map->line,
+				"missing required key \"%s\" in %s",
+				fields[f].key, what);
+}
+
+const char *cr_ynode_string(cr_problems *p, const cr_ynode *v,
+	const char *what)
+{
+	if (v->kind == CR_YSCALAR && !cr_ynode_is_null(v) && v->text[0])
+		return v->text;
+	cr_problem_at(p, v->line, "%s must be a non-empty string", what);
+	return NULL;
+}
