@@ -4,7 +4,9 @@
  *
  * Consumers (CI gates, dashboards) rely on the schema, so keys are only
  * ever added, never renamed.  Added here: policies[].bundle, .module,
- * .description, .remediation, .duration_ms, .scored; findings[].kind;
+ * .description, .remediation, .duration_ms, .scored; findings[].kind,
+ * .waiver (why it is waived) and .baseline; the top-level "fixed" (the
+ * baseline's findings that are gone) and "warnings" lists;
  * categories[].scored; and a "summary" object with the tallies the text
  * report prints.  Scores are always numbers, as the schema promises: an
  * unscored category or a skipped or errored policy shows 0 with
@@ -216,9 +218,42 @@ static cJSON *finding_json(const cr_finding *f)
 		put(o, "message", string_or_null(f->message)) &&
 		put(o, "locations", locations_json(f)) &&
 		put(o, "fingerprint", string_or_null(f->fingerprint)) &&
-		put(o, "waived", cJSON_CreateBool(f->waived));
+		put(o, "waived", cJSON_CreateBool(f->waived)) &&
+		put(o, "waiver", string_or_null(f->waiver)) &&
+		put(o, "baseline", cJSON_CreateBool(f->baseline));
 
 	return finish(o, ok);
+}
+
+static cJSON *fixed_json(const cr_fixed_finding *f)
+{
+	cJSON *o = cJSON_CreateObject();
+	bool ok = put(o, "policy", cJSON_CreateString(f->policy)) &&
+		put(o, "path", string_or_null(f->path)) &&
+		put(o, "fingerprint", cJSON_CreateString(f->fingerprint));
+
+	return finish(o, ok);
+}
+
+/* With --baseline: the baseline's findings that are gone. */
+static cJSON *fixed_list_json(const cr_report *r)
+{
+	cJSON *a = cJSON_CreateArray();
+	bool ok = a != NULL;
+
+	for (size_t i = 0; ok && i < r->fixed_count; i++)
+		ok = push(a, fixed_json(&r->fixed[i]));
+	return finish(a, ok);
+}
+
+static cJSON *warnings_json(const cr_report *r)
+{
+	cJSON *a = cJSON_CreateArray();
+	bool ok = a != NULL;
+
+	for (size_t i = 0; ok && i < r->warning_count; i++)
+		ok = push(a, cJSON_CreateString(r->warnings[i]));
+	return finish(a, ok);
 }
 
 static cJSON *stats_json(const cr_report *r)
@@ -286,6 +321,8 @@ static cJSON *report_json(const cr_report *r)
 		put(o, "categories", categories_json(r)) &&
 		put(o, "policies", policies_json(r)) &&
 		put(o, "findings", findings_json(r)) &&
+		put(o, "fixed", fixed_list_json(r)) &&
+		put(o, "warnings", warnings_json(r)) &&
 		put(o, "stats", stats_json(r));
 
 	return finish(o, ok);

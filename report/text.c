@@ -225,6 +225,9 @@ static void render_location(const text_out *o, const cr_location *l)
 		fprintf(o->f, ":%u", (unsigned)l->line);
 }
 
+static void render_detail(const text_out *o, const char *prefix,
+	const char *sgr, const char *text);
+
 static void render_finding(const text_out *o, const cr_policy_result *p,
 	const cr_finding *f)
 {
@@ -243,7 +246,11 @@ static void render_finding(const text_out *o, const cr_policy_result *p,
 	}
 	if (f->waived)
 		put_styled(o, SGR_DIM, " (waived)");
+	if (f->baseline)
+		put_styled(o, SGR_DIM, " (in baseline)");
 	fputc('\n', o->f);
+	if (f->waived && f->waiver && o->verbose)
+		render_detail(o, "waived: ", SGR_DIM, f->waiver);
 }
 
 static void render_detail(const text_out *o, const char *prefix,
@@ -337,6 +344,28 @@ done:
 	return err;
 }
 
+/* With --baseline, what went away; and the notes triage left (an unused
+ * waiver, a suppression without a reason, ...). */
+static void render_fixed_and_warnings(const text_out *o, const cr_report *r)
+{
+	if (r->fixed_count)
+		fputs("\nFixed since the baseline\n", o->f);
+	for (size_t i = 0; i < r->fixed_count; i++) {
+		fputs("  - ", o->f);
+		put_clean(o, r->fixed[i].policy);
+		fputs("  ", o->f);
+		put_clean(o, r->fixed[i].path ? r->fixed[i].path : ".");
+		fputc('\n', o->f);
+	}
+	if (r->warning_count)
+		fputs("\nNotes\n", o->f);
+	for (size_t i = 0; i < r->warning_count; i++) {
+		fputs("  - ", o->f);
+		put_styled(o, SGR_YELLOW, r->warnings[i]);
+		fputc('\n', o->f);
+	}
+}
+
 /* Two lines, so that the counts fit a terminal whatever they are. */
 static void render_summary(const text_out *o, const cr_report *r)
 {
@@ -412,6 +441,7 @@ int cr_report_render_text(const cr_report *r, FILE *f,
 	err = render_policies(&o, r, ctx);
 	if (err)
 		return err;
+	render_fixed_and_warnings(&o, r);
 	render_summary(&o, r);
 flush:
 	if (fflush(f) == EOF || ferror(f))

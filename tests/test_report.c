@@ -474,7 +474,8 @@ static void check_head(const cJSON *doc)
 {
 	static const char *const top[] = {
 		"schema", "tool", "target", "bundles", "score", "summary",
-		"categories", "policies", "findings", "stats", NULL
+		"categories", "policies", "findings", "fixed", "warnings", "stats",
+		NULL
 	};
 	static const char *const tool[] = { "name", "version", NULL };
 	static const char *const target[] = { "path", "commit", "branch", NULL };
@@ -634,7 +635,7 @@ static void check_policies(const cJSON *doc)
 
 static const char *const finding_keys[] = {
 	"policy", "severity", "kind", "message", "locations", "fingerprint",
-	"waived", NULL
+	"waived", "waiver", "baseline", NULL
 };
 
 static void check_location(const cJSON *f, int index, int count,
@@ -681,6 +682,8 @@ static void check_findings(const cJSON *doc)
 	check_string(f, "kind", "warn");
 	check_location(f, 0, 1, "deploy/key.pem", 0, COMMIT);
 	check_bool(f, "waived", true);
+	check_null(f, "waiver");
+	check_bool(f, "baseline", false);
 
 	f = array_item(doc, "findings", 3, 4);
 	check_keys(f, finding_keys);
@@ -688,6 +691,43 @@ static void check_findings(const cJSON *doc)
 	assert_int_equal(cJSON_GetArraySize(member(f, "locations")), 0);
 	check_null(f, "fingerprint");
 	check_bool(f, "waived", false);
+}
+
+static const char *line_with(const char *text, const char *needle);
+
+static void test_json_triage_fields(void **state)
+{
+	cr_report *r = sample_report();
+	cJSON *doc;
+	char *out;
+
+	(void)state;
+	r->findings[2].waiver = strdup("accepted until the migration (ops)");
+	r->findings[1].baseline = true;
+	assert_int_equal(cr_report_add_fixed(r, "SEC-OLD", "old.key", "fp-old"),
+		CR_OK);
+	assert_int_equal(cr_report_add_warning(r, "waiver %d matched nothing", 2),
+		CR_OK);
+	out = render(r, true, false, false);
+	doc = cJSON_Parse(out);
+	assert_non_null(doc);
+	check_string(array_item(doc, "findings", 2, 4), "waiver",
+		"accepted until the migration (ops)");
+	check_bool(array_item(doc, "findings", 1, 4), "baseline", true);
+	check_string(array_item(doc, "fixed", 0, 1), "policy", "SEC-OLD");
+	check_string(array_item(doc, "fixed", 0, 1), "path", "old.key");
+	check_string(array_item(doc, "fixed", 0, 1), "fingerprint", "fp-old");
+	assert_string_equal(cJSON_GetArrayItem(member(doc, "warnings"), 0)->valuestring,
+		"waiver 2 matched nothing");
+	cJSON_Delete(doc);
+	free(out);
+	out = render(r, false, false, true);
+	line_with(out, "AWS access key (+1 more) [critical] (in baseline)\n");
+	line_with(out, "waived: accepted until the migration (ops)\n");
+	line_with(out, "\nFixed since the baseline\n  - SEC-OLD  old.key\n");
+	line_with(out, "\nNotes\n  - waiver 2 matched nothing\n");
+	free(out);
+	cr_report_free(r);
 }
 
 static void test_json_populated(void **state)
@@ -1029,6 +1069,7 @@ int main(void)
 		cmocka_unit_test(test_growth),
 		cmocka_unit_test(test_policy_findings),
 		cmocka_unit_test(test_json_populated),
+		cmocka_unit_test(test_json_triage_fields),
 		cmocka_unit_test(test_json_minimal),
 		cmocka_unit_test(test_json_escapes_strings),
 		cmocka_unit_test(test_json_out_of_memory),
