@@ -121,6 +121,8 @@ struct eval_opts {
 	const char *baseline;        /* --baseline FILE */
 	const char *write_baseline;  /* --write-baseline FILE */
 	bool no_inline_ignores;
+	const char *only[MAX_BUNDLES]; /* --only CATEGORY */
+	size_t only_count;
 };
 
 static void eval_usage(FILE *f)
@@ -138,6 +140,8 @@ static void eval_usage(FILE *f)
 		"                        --output FILE, the format its extension names)\n"
 		"  --output FILE         write the report to FILE instead of stdout\n"
 		"  --output FORMAT=FILE  also write FORMAT to FILE (repeatable)\n"
+		"  --only CATEGORY       run only the policies of CATEGORY (repeatable);\n"
+		"                        the others are reported as skipped\n"
 		"  --quiet               text: the score and the blockers only\n"
 		"  --summary             markdown: the short form for a PR comment\n"
 		"  --fail-under SCORE    exit 1 when the overall score is below SCORE\n"
@@ -166,7 +170,7 @@ enum {
 	OPT_BUNDLE = 256, OPT_FORMAT, OPT_OUTPUT, OPT_FAIL_UNDER, OPT_FAIL_ON,
 	OPT_TIMEOUT, OPT_MEMORY, OPT_INSTRUCTIONS, OPT_CPU, OPT_NO_COLOR,
 	OPT_QUIET, OPT_SUMMARY, OPT_CONFIG, OPT_NO_CONFIG, OPT_BASELINE,
-	OPT_WRITE_BASELINE, OPT_NO_INLINE_IGNORES
+	OPT_WRITE_BASELINE, OPT_NO_INLINE_IGNORES, OPT_ONLY
 };
 
 static const struct option eval_options[] = {
@@ -182,6 +186,7 @@ static const struct option eval_options[] = {
 	{"no-color", no_argument, NULL, OPT_NO_COLOR},
 	{"quiet", no_argument, NULL, OPT_QUIET},
 	{"summary", no_argument, NULL, OPT_SUMMARY},
+	{"only", required_argument, NULL, OPT_ONLY},
 	{"config", required_argument, NULL, OPT_CONFIG},
 	{"no-config", no_argument, NULL, OPT_NO_CONFIG},
 	{"baseline", required_argument, NULL, OPT_BASELINE},
@@ -293,6 +298,11 @@ static int parse_eval_opts(struct eval_opts *o, int argc, char **argv)
 		case OPT_SUMMARY:
 			o->summary = true;
 			break;
+		case OPT_ONLY:
+			if (o->only_count == MAX_BUNDLES)
+				return cli_fail(CLI_USAGE, "at most %d --only", MAX_BUNDLES);
+			o->only[o->only_count++] = optarg;
+			break;
 		case OPT_CONFIG:
 			o->config = optarg;
 			break;
@@ -391,6 +401,53 @@ static void progress(const char *fmt, ...)
 		va_end(ap);
 	}
 	fflush(stderr);
+}
+
+static bool listed(const char *const *list, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* --only: every category of the bundles that was not named joins the
+ * configuration's disabled ones, so those policies still load and show as
+ * skipped.  A name no bundle defines is a usage error. */
+static int select_only(struct cli_workflow *wf, const struct eval_opts *o,
+	cr_bundle *const *bundles, size_t n)
+{
+	const cr_eval_selection *old = &wf->selection;
+	size_t count = old->disabled_category_count;
+	const char **categories;
+
+	if (!o->only_count)
+		return CLI_OK;
+	for (size_t i = 0; i < o->only_count; i++) {
+		bool known = false;
+		for (size_t b = 0; b < n && !known; b++)
+			known = cr_bundle_find_category(bundles[b], o->only[i]);
+		if (!known)
+			return cli_fail(CLI_USAGE, "--only %s: no bundle has that "
+				"category", o->only[i]);
+	}
+	for (size_t b = 0; b < n; b++)
+		count += cr_bundle_category_count(bundles[b]);
+	if (!(categories = calloc(count + 1, sizeof *categories)))
+		return cli_fail(CLI_INTERNAL, "out of memory");
+	count = old->disabled_category_count;
+	memcpy(categories, old->disabled_categories, count * sizeof *categories);
+	for (size_t b = 0; b < n; b++)
+		for (size_t i = 0; i < cr_bundle_category_count(bundles[b]); i++) {
+			const char *id = cr_bundle_category(bundles[b], i)->id;
+			if (!listed(o->only, o->only_count, id))
+				categories[count++] = id;
+		}
+	free((void *)old->disabled_categories);
+	wf->selection.disabled_categories = categories;
+	wf->selection.disabled_category_count = count;
+	wf->selection.reason = "not selected (--only)";
+	return CLI_OK;
 }
 
 static uint64_t now_ms(void)
@@ -520,7 +577,8 @@ int cli_eval(int argc, char **argv)
 	}
 	nbundles = o.bundle_count ? o.bundle_count : 1;
 	if ((code = load_bundles(bundles, ctx, &o)) != CLI_OK ||
-	    (code = cli_workflow_params(&wf, bundles, nbundles, ctx)) != CLI_OK)
+	    (code = cli_workflow_params(&wf, bundles, nbundles, ctx)) != CLI_OK ||
+	    (code = select_only(&wf, &o, bundles, nbundles)) != CLI_OK)
 		goto done;
 	progress("crucible: collecting the facts of %s ...", o.path);
 	rc = cr_facts_collect(&graph, ctx, o.path);

@@ -595,6 +595,21 @@ static void test_builtin_bundle_on_a_leaky_repo(void **state)
 	pol = find_by(get(doc, "policies"), "id", "OPS-DOCKER-NONROOT");
 	assert_string_equal(str(pol, "status"), "skip");
 	cJSON_Delete(doc);
+
+	/* The pre-commit secrets hook: only the secrets category runs. */
+	const char *only[] = {"eval", r->dir, "--format", "json", "--only",
+		"secrets", "--fail-on", "high", NULL};
+	doc = run_json(NULL, only, 1);
+	pol = find_by(get(doc, "policies"), "id", "SEC-TRACKED-SECRET-FILES");
+	assert_string_equal(str(pol, "status"), "fail");
+	pol = find_by(get(doc, "policies"), "id", "TEST-PRESENT");
+	assert_string_equal(str(pol, "status"), "skip");
+	assert_string_equal(str(pol, "message"), "not selected (--only)");
+	cJSON_ArrayForEach(finding, get(doc, "findings"))
+		assert_int_equal(strncmp(str(finding, "policy"), "SEC-", 4), 0);
+	cJSON_Delete(doc);
+	const char *unknown[] = {"eval", r->dir, "--only", "nope", NULL};
+	expect_usage_error(unknown, "nope");
 }
 
 /* Drop every line that holds a timing field, and time="..." attributes. */

@@ -504,7 +504,7 @@ static void test_pre_commit_hooks(void **state)
 		const char *id, *gate;
 	} want[] = {
 		{"crucible", "--fail-under"},   /* in its default args */
-		{"crucible-secrets", "--fail-on critical"},
+		{"crucible-secrets", "--only secrets"},
 	};
 	yaml_document_t doc;
 	yaml_node_t *hooks, *hook, *args;

@@ -10,7 +10,7 @@
 
 _crucible_commands='eval facts config summary version help'
 
-_crucible_eval_opts='--bundle --format --output --quiet --summary
+_crucible_eval_opts='--bundle --format --output --only --quiet --summary
 	--fail-under --fail-on --config --no-config --baseline --write-baseline
 	--no-inline-ignores --policy-timeout --policy-memory
 	--policy-instructions --policy-cpu --no-color --verbose -v --help -h'
