@@ -78,9 +78,7 @@ int cr_severity_parse(cr_severity *out, const char *name)
 	return CR_OK;
 }
 
-/* Room for one more item: `items` itself, a larger block, or NULL when
- * out of memory (then `items` is left untouched). */
-static void *reserve(void *items, size_t count, size_t size)
+void *cr_report_reserve(void *items, size_t count, size_t size)
 {
 	size_t cap;
 
@@ -256,7 +254,7 @@ int cr_report_add_bundle(cr_report *r, const char *name, const char *version,
 
 	if (!name)
 		return CR_EINVAL;
-	items = reserve(r->bundles, r->bundle_count, sizeof *items);
+	items = cr_report_reserve(r->bundles, r->bundle_count, sizeof *items);
 	if (!items)
 		return CR_ENOMEM;
 	r->bundles = items;
@@ -279,7 +277,7 @@ int cr_report_add_policy(cr_report *r, cr_policy_result **out,
 
 	if (!src->id || !src->category)
 		return CR_EINVAL;
-	items = reserve(r->policies, r->policy_count, sizeof *items);
+	items = cr_report_reserve(r->policies, r->policy_count, sizeof *items);
 	if (!items)
 		return CR_ENOMEM;
 	r->policies = items;
@@ -341,7 +339,7 @@ int cr_report_add_finding(cr_report *r, cr_finding **out,
 
 	if (!finding_valid(src))
 		return CR_EINVAL;
-	items = reserve(r->findings, r->finding_count, sizeof *items);
+	items = cr_report_reserve(r->findings, r->finding_count, sizeof *items);
 	if (!items)
 		return CR_ENOMEM;
 	r->findings = items;
@@ -376,7 +374,7 @@ int cr_report_add_category(cr_report *r, cr_category_result **out,
 
 	if (!id)
 		return CR_EINVAL;
-	items = reserve(r->categories, r->category_count, sizeof *items);
+	items = cr_report_reserve(r->categories, r->category_count, sizeof *items);
 	if (!items)
 		return CR_ENOMEM;
 	r->categories = items;
@@ -399,7 +397,7 @@ int cr_category_add_policy(cr_category_result *c, const char *policy_id)
 
 	if (!policy_id)
 		return CR_EINVAL;
-	items = reserve(c->policies, c->policy_count, sizeof *items);
+	items = cr_report_reserve(c->policies, c->policy_count, sizeof *items);
 	if (!items)
 		return CR_ENOMEM;
 	c->policies = items;
@@ -460,7 +458,7 @@ int cr_report_add_fixed(cr_report *r, const char *policy, const char *path,
 
 	if (!policy || !fingerprint)
 		return CR_EINVAL;
-	items = reserve(r->fixed, r->fixed_count, sizeof *items);
+	items = cr_report_reserve(r->fixed, r->fixed_count, sizeof *items);
 	if (!items)
 		return CR_ENOMEM;
 	r->fixed = items;
@@ -479,7 +477,7 @@ int cr_report_add_warning(cr_report *r, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	items = reserve(r->warnings, r->warning_count, sizeof *items);
+	items = cr_report_reserve(r->warnings, r->warning_count, sizeof *items);
 	if (!items)
 		return CR_ENOMEM;
 	r->warnings = items;

@@ -22,4 +22,10 @@ typedef struct cr_report_tally {
 
 void cr_report_tally_compute(cr_report_tally *out, const cr_report *r);
 
+/* Growth for arrays that carry a count but no capacity: the capacity is
+ * implied by the count (8, then powers of two).  Returns the array, grown
+ * when the count has reached its capacity, or NULL when out of memory
+ * (the old array is kept). */
+void *cr_report_reserve(void *items, size_t count, size_t size);
+
 #endif

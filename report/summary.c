@@ -29,8 +29,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "report/report_private.h"
+
 #define REPORT_SCHEMA "crucible.report/v1"
-#define MIN_CAPACITY 8
 #define SHORT_COMMIT 12
 
 static const char *const verdict_names[CR_VERDICT_COUNT] = {
@@ -77,27 +78,10 @@ void cr_summary_free(cr_summary *s)
 
 /* --- growth and lookup --------------------------------------------- */
 
-/*
- * The public arrays carry a count but no capacity, so the capacity is
- * implied by the count (8, then powers of two): the array, grown when the
- * count has reached it, or NULL when out of memory (the old one is kept).
- */
-static void *reserve(void *items, size_t count, size_t size)
-{
-	size_t cap;
-
-	if (count != 0 && (count < MIN_CAPACITY || (count & (count - 1)) != 0))
-		return items;
-	cap = count ? count * 2 : MIN_CAPACITY;
-	if (cap > SIZE_MAX / size)
-		return NULL;
-	return realloc(items, cap * size);
-}
-
 /* Open a zeroed slot at `at` in an array of *count elements. */
 static void *insert_slot(void **items, size_t *count, size_t size, size_t at)
 {
-	char *grown = reserve(*items, *count, size), *slot;
+	char *grown = cr_report_reserve(*items, *count, size), *slot;
 
 	if (!grown)
 		return NULL;
@@ -391,7 +375,7 @@ static int add_repo(cr_summary *s, const struct report_view *v,
 {
 	cr_summary_repo *grown, *r;
 
-	if (!(grown = reserve(s->repos, s->repo_count, sizeof *s->repos)))
+	if (!(grown = cr_report_reserve(s->repos, s->repo_count, sizeof *s->repos)))
 		return CR_ENOMEM;
 	s->repos = grown;
 	r = &s->repos[s->repo_count];
