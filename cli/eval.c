@@ -436,7 +436,9 @@ static int select_only(struct cli_workflow *wf, const struct eval_opts *o,
 	if (!(categories = calloc(count + 1, sizeof *categories)))
 		return cli_fail(CLI_INTERNAL, "out of memory");
 	count = old->disabled_category_count;
-	memcpy(categories, old->disabled_categories, count * sizeof *categories);
+	if (count)
+		memcpy(categories, old->disabled_categories,
+			count * sizeof *categories);
 	for (size_t b = 0; b < n; b++)
 		for (size_t i = 0; i < cr_bundle_category_count(bundles[b]); i++) {
 			const char *id = cr_bundle_category(bundles[b], i)->id;
