@@ -305,9 +305,10 @@ static void test_cpu_limit(void **state)
 	lim.cpu_seconds = 1;
 	lim.timeout_ms = 20000;
 	r = run_ok(BUNDLE("cpu", NULL, modules), &lim);
+	/* The CPU limit, not the 20 s wall clock, ended it (on a loaded
+	 * machine 1 s of CPU may take several seconds of wall time). */
 	assert_error(r, "A-SPIN",
 		"worker killed by signal SIGXCPU (CPU limit of 1 s)");
-	assert_true(policy(r, "A-SPIN")->duration_ms < 5000);
 	assert_int_equal(policy(r, "B-AFTER")->status, CR_STATUS_PASS);
 	assert_string_equal(policy(r, "B-AFTER")->message, "still here");
 	cr_report_free(r);
