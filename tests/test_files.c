@@ -11,36 +11,8 @@
 
 #include "crucible/files.h"
 #include "crucible/git.h"
+#include "tests/facts_fixture.h"
 #include "tests/helpers.h"
-
-struct fixture {
-	char *dir;
-	cr_graph *g;
-	cr_ctx *ctx;
-	cr_files_summary summary; /* of the last collection */
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof *f);
-
-	f->dir = th_tempdir();
-	assert_int_equal(cr_ctx_new(&f->ctx), CR_OK);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	cr_graph_free(f->g);
-	cr_ctx_free(f->ctx);
-	th_rmtree(f->dir);
-	free(f->dir);
-	free(f);
-	return 0;
-}
 
 /* Collect `sub` (relative to the fixture directory, "" for itself) into
  * a frozen graph. */

@@ -9,36 +9,8 @@
 
 #include "crucible/files.h"
 #include "crucible/git.h"
+#include "tests/facts_fixture.h"
 #include "tests/helpers.h"
-
-struct fixture {
-	char *dir;
-	cr_graph *g;
-	cr_ctx *ctx;
-	cr_files_summary files; /* of the last collection with the files */
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof *f);
-
-	f->dir = th_tempdir();
-	assert_int_equal(cr_ctx_new(&f->ctx), CR_OK);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	cr_graph_free(f->g);
-	cr_ctx_free(f->ctx);
-	th_rmtree(f->dir);
-	free(f->dir);
-	free(f);
-	return 0;
-}
 
 /* Collect dir/sub into a frozen graph: the file inventory first when
  * `with_files` (as `crucible eval` does), its summary handed to the git
@@ -54,9 +26,9 @@ static cr_node_id collect_at(struct fixture *f, const char *sub,
 	assert_non_null(realpath(path, real));
 	cr_graph_free(f->g);
 	assert_int_equal(cr_graph_new(&f->g, real), CR_OK);
-	if (with_files && cr_files_collect(&f->files, f->g, f->ctx) != CR_OK)
+	if (with_files && cr_files_collect(&f->summary, f->g, f->ctx) != CR_OK)
 		fail_msg("cr_files_collect: %s", cr_ctx_error(f->ctx));
-	if (cr_git_collect(f->g, f->ctx, with_files ? &f->files : NULL) !=
+	if (cr_git_collect(f->g, f->ctx, with_files ? &f->summary : NULL) !=
 		CR_OK)
 		fail_msg("cr_git_collect: %s", cr_ctx_error(f->ctx));
 	assert_int_equal(cr_graph_freeze(f->g), CR_OK);
@@ -79,8 +51,8 @@ static bool dirty(struct fixture *f)
 
 	assert_true(cr_node_attr(f->g, id, "dirty", NULL));
 	with_files = cr_node_bool(f->g, id, "dirty", false);
-	assert_true(f->files.dirty_known);
-	assert_int_equal(f->files.dirty, with_files);
+	assert_true(f->summary.dirty_known);
+	assert_int_equal(f->summary.dirty, with_files);
 	id = collect_at(f, "", false);
 	alone = cr_node_bool(f->g, id, "dirty", !with_files);
 	assert_int_equal(with_files, alone);
