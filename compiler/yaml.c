@@ -203,14 +203,95 @@ static cr_ynode *ynode_from_event(const yaml_event_t *ev)
 	return n;
 }
 
-/* The tree being built from the event stream. */
+/* An anchored node, for the aliases that follow it. */
+struct yanchor {
+	char *name;
+	cr_ynode *node;
+};
+
+/* The tree being built from the event stream.  `stream` mode (facts of
+ * files written for other tools: Kubernetes, CI, compose) takes every
+ * document and expands aliases and `<<` merge keys by copying, every copy
+ * counted against max_nodes, so a billion-laughs document is an error
+ * instead of an exhausted memory. */
 struct ybuild {
+	bool stream;
+	size_t max_nodes;
 	cr_ynode *root;
 	cr_ynode *open[CR_YAML_DEPTH_MAX];
 	size_t depth;
 	size_t nodes;
 	size_t documents;
+	struct yanchor *anchors;
+	size_t nanchors, anchors_cap;
+	/* Merged-away `<<` pairs: kept until the document ends, since an
+	 * anchor may point into them. */
+	cr_ynode detached;
+	cr_ydocs *docs;
 };
+
+static int count_nodes(struct ybuild *yb, cr_problems *p, unsigned line,
+	size_t n)
+{
+	if (n > yb->max_nodes - yb->nodes) {
+		cr_problem_at(p, line, "too many nodes (the limit is %zu%s)",
+			yb->max_nodes, yb->stream ? ", aliases expanded" : "");
+		return CR_EPARSE;
+	}
+	yb->nodes += n;
+	return 0;
+}
+
+static int attach(struct ybuild *yb, cr_ynode *n)
+{
+	if (yb->depth == 0) {
+		yb->root = n;
+		return 0;
+	}
+	return ynode_append(yb->open[yb->depth - 1], n);
+}
+
+static int remember_anchor(struct ybuild *yb, const yaml_char_t *anchor,
+	cr_ynode *n)
+{
+	struct yanchor *a;
+
+	if (!anchor || !yb->stream)
+		return 0;
+	if (yb->nanchors == yb->anchors_cap) {
+		size_t cap = yb->anchors_cap ? yb->anchors_cap * 2 : 8;
+
+		if (!(a = realloc(yb->anchors, cap * sizeof *a)))
+			return CR_ENOMEM;
+		yb->anchors = a;
+		yb->anchors_cap = cap;
+	}
+	a = &yb->anchors[yb->nanchors];
+	if (!(a->name = strdup((const char *)anchor)))
+		return CR_ENOMEM;
+	a->node = n;
+	yb->nanchors++;
+	return 0;
+}
+
+static void forget_anchors(struct ybuild *yb)
+{
+	for (size_t i = 0; i < yb->nanchors; i++)
+		free(yb->anchors[i].name);
+	yb->nanchors = 0;
+	for (size_t i = 0; i < yb->detached.count; i++)
+		cr_ynode_free(yb->detached.kids[i]);
+	yb->detached.count = 0;
+}
+
+static const char *event_anchor(const yaml_event_t *ev)
+{
+	if (ev->type == YAML_SCALAR_EVENT)
+		return (const char *)ev->data.scalar.anchor;
+	if (ev->type == YAML_SEQUENCE_START_EVENT)
+		return (const char *)ev->data.sequence_start.anchor;
+	return (const char *)ev->data.mapping_start.anchor;
+}
 
 static int ybuild_node(struct ybuild *yb, cr_problems *p,
 	const yaml_event_t *ev)
@@ -218,12 +299,10 @@ static int ybuild_node(struct ybuild *yb, cr_problems *p,
 	unsigned line = (unsigned)ev->start_mark.line + 1;
 	bool collection = ev->type != YAML_SCALAR_EVENT;
 	cr_ynode *n;
+	int err;
 
-	if (++yb->nodes > CR_YAML_NODES_MAX) {
-		cr_problem_at(p, line, "too many nodes (the limit is %d)",
-			CR_YAML_NODES_MAX);
-		return CR_EPARSE;
-	}
+	if ((err = count_nodes(yb, p, line, 1)) != 0)
+		return err;
 	if (collection && yb->depth == CR_YAML_DEPTH_MAX) {
 		cr_problem_at(p, line, "nested too deeply (the limit is %d)",
 			CR_YAML_DEPTH_MAX);
@@ -232,14 +311,184 @@ static int ybuild_node(struct ybuild *yb, cr_problems *p,
 	n = ynode_from_event(ev);
 	if (!n)
 		return CR_ENOMEM;
-	if (yb->depth == 0) {
-		yb->root = n;
-	} else if (ynode_append(yb->open[yb->depth - 1], n) != 0) {
+	if (attach(yb, n) != 0) {
 		cr_ynode_free(n);
 		return CR_ENOMEM;
 	}
 	if (collection)
 		yb->open[yb->depth++] = n;
+	return remember_anchor(yb,
+		(const yaml_char_t *)event_anchor(ev), n);
+}
+
+static size_t subtree_size(const cr_ynode *n)
+{
+	size_t size = 1;
+
+	for (size_t i = 0; i < n->count; i++)
+		size += subtree_size(n->kids[i]);
+	return size;
+}
+
+static cr_ynode *ynode_copy(const cr_ynode *n)
+{
+	cr_ynode *c = calloc(1, sizeof *c);
+
+	if (!c)
+		return NULL;
+	c->kind = n->kind;
+	c->line = n->line;
+	c->plain = n->plain;
+	if (n->text && !(c->text = strdup(n->text)))
+		goto fail;
+	for (size_t i = 0; i < n->count; i++) {
+		cr_ynode *kid = ynode_copy(n->kids[i]);
+
+		if (!kid || ynode_append(c, kid) != 0) {
+			cr_ynode_free(kid);
+			goto fail;
+		}
+	}
+	return c;
+fail:
+	cr_ynode_free(c);
+	return NULL;
+}
+
+static bool is_open(const struct ybuild *yb, const cr_ynode *n)
+{
+	for (size_t i = 0; i < yb->depth; i++)
+		if (yb->open[i] == n)
+			return true;
+	return false;
+}
+
+/* An alias becomes a copy of its anchor's (finished) node. */
+static int ybuild_alias(struct ybuild *yb, cr_problems *p,
+	const yaml_event_t *ev)
+{
+	unsigned line = (unsigned)ev->start_mark.line + 1;
+	const char *name = (const char *)ev->data.alias.anchor;
+	const cr_ynode *target = NULL;
+	cr_ynode *copy;
+	int err;
+
+	if (!yb->stream) {
+		cr_problem_at(p, line, "aliases are not allowed");
+		return CR_EPARSE;
+	}
+	for (size_t i = yb->nanchors; i-- > 0;)
+		if (strcmp(yb->anchors[i].name, name) == 0) {
+			target = yb->anchors[i].node;
+			break;
+		}
+	if (!target || is_open(yb, target)) {
+		cr_problem_at(p, line, target ? "alias *%s refers to itself" :
+			"alias *%s has no anchor", name);
+		return CR_EPARSE;
+	}
+	if ((err = count_nodes(yb, p, line, subtree_size(target))) != 0)
+		return err;
+	if (!(copy = ynode_copy(target)))
+		return CR_ENOMEM;
+	if (attach(yb, copy) != 0) {
+		cr_ynode_free(copy);
+		return CR_ENOMEM;
+	}
+	return 0;
+}
+
+static bool map_has_key(const cr_ynode *map, const char *key)
+{
+	for (size_t i = 0; i + 1 < map->count; i += 2)
+		if (map->kids[i]->text && strcmp(map->kids[i]->text, key) == 0)
+			return true;
+	return false;
+}
+
+/* Copy the pairs of `from` whose keys `map` lacks into `map` (copies,
+ * since an anchor may still name `from`). */
+static int merge_pairs(struct ybuild *yb, cr_problems *p, cr_ynode *map,
+	const cr_ynode *from)
+{
+	for (size_t i = 0; i + 1 < from->count; i += 2) {
+		const cr_ynode *key = from->kids[i], *value = from->kids[i + 1];
+		cr_ynode *k, *v;
+		int err;
+
+		if (key->text && map_has_key(map, key->text))
+			continue;
+		if ((err = count_nodes(yb, p, key->line,
+			     subtree_size(key) + subtree_size(value))) != 0)
+			return err;
+		k = ynode_copy(key);
+		v = ynode_copy(value);
+		if (!k || !v || ynode_append(map, k) != 0) {
+			cr_ynode_free(k);
+			cr_ynode_free(v);
+			return CR_ENOMEM;
+		}
+		if (ynode_append(map, v) != 0) {
+			cr_ynode_free(v);
+			return CR_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* `<<: *base` or `<<: [*a, *b]`: keys of the mapping itself win, then
+ * the merged mappings in order (YAML's merge key convention). */
+static int resolve_merge(struct ybuild *yb, cr_problems *p, cr_ynode *map)
+{
+	size_t at = map->count;
+	cr_ynode *key, *value;
+	int err = 0;
+
+	for (size_t i = 0; i + 1 < map->count; i += 2)
+		if (map->kids[i]->plain && map->kids[i]->text &&
+		    strcmp(map->kids[i]->text, "<<") == 0) {
+			at = i;
+			break;
+		}
+	if (at == map->count)
+		return 0;
+	key = map->kids[at];
+	value = map->kids[at + 1];
+	memmove(&map->kids[at], &map->kids[at + 2],
+		(map->count - at - 2) * sizeof *map->kids);
+	map->count -= 2;
+	if (ynode_append(&yb->detached, key) != 0) {
+		cr_ynode_free(key);
+		cr_ynode_free(value);
+		return CR_ENOMEM;
+	}
+	if (ynode_append(&yb->detached, value) != 0) {
+		cr_ynode_free(value);
+		return CR_ENOMEM;
+	}
+	if (value->kind == CR_YMAP) {
+		err = merge_pairs(yb, p, map, value);
+	} else if (value->kind == CR_YSEQ) {
+		for (size_t i = 0; i < value->count && !err; i++)
+			if (value->kids[i]->kind == CR_YMAP)
+				err = merge_pairs(yb, p, map, value->kids[i]);
+	}
+	return err;
+}
+
+static int end_document(struct ybuild *yb)
+{
+	cr_ynode **docs;
+
+	forget_anchors(yb);
+	if (!yb->docs)
+		return 0;
+	docs = realloc(yb->docs->docs, (yb->docs->count + 1) * sizeof *docs);
+	if (!docs)
+		return CR_ENOMEM;
+	yb->docs->docs = docs;
+	docs[yb->docs->count++] = yb->root;
+	yb->root = NULL;
 	return 0;
 }
 
@@ -250,19 +499,22 @@ static int ybuild_event(struct ybuild *yb, cr_problems *p,
 
 	switch (ev->type) {
 	case YAML_DOCUMENT_START_EVENT:
-		if (yb->documents++ == 0)
+		if (yb->documents++ == 0 || yb->stream)
 			return 0;
 		cr_problem_at(p, line, "only one YAML document is allowed");
 		return CR_EPARSE;
+	case YAML_DOCUMENT_END_EVENT:
+		return end_document(yb);
 	case YAML_ALIAS_EVENT:
-		cr_problem_at(p, line, "aliases are not allowed");
-		return CR_EPARSE;
+		return ybuild_alias(yb, p, ev);
 	case YAML_SCALAR_EVENT:
 	case YAML_SEQUENCE_START_EVENT:
 	case YAML_MAPPING_START_EVENT:
 		return ybuild_node(yb, p, ev);
-	case YAML_SEQUENCE_END_EVENT:
 	case YAML_MAPPING_END_EVENT:
+		yb->depth--;
+		return yb->stream ? resolve_merge(yb, p, yb->open[yb->depth]) : 0;
+	case YAML_SEQUENCE_END_EVENT:
 		yb->depth--;
 		return 0;
 	default:
@@ -284,16 +536,14 @@ static int syntax_problem(cr_problems *p, const yaml_parser_t *parser)
 	return CR_EPARSE;
 }
 
-int cr_yaml_parse(cr_ynode **out, cr_problems *p, const char *data,
+static int ybuild_run(struct ybuild *yb, cr_problems *p, const char *data,
 	size_t len)
 {
-	struct ybuild yb = {0};
 	yaml_parser_t parser;
 	yaml_event_t ev;
 	bool end = false;
 	int err = 0;
 
-	*out = NULL;
 	if (!yaml_parser_initialize(&parser))
 		return CR_ENOMEM;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)data,
@@ -303,16 +553,68 @@ int cr_yaml_parse(cr_ynode **out, cr_problems *p, const char *data,
 			err = syntax_problem(p, &parser);
 			break;
 		}
-		err = ybuild_event(&yb, p, &ev);
+		err = ybuild_event(yb, p, &ev);
 		end = ev.type == YAML_STREAM_END_EVENT;
 		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&parser);
+	forget_anchors(yb);
+	free(yb->anchors);
+	free(yb->detached.kids);
+	return err;
+}
+
+int cr_yaml_parse(cr_ynode **out, cr_problems *p, const char *data,
+	size_t len)
+{
+	struct ybuild yb = { .max_nodes = CR_YAML_NODES_MAX };
+	int err = ybuild_run(&yb, p, data, len);
+
+	*out = NULL;
 	if (err)
 		cr_ynode_free(yb.root);
 	else
 		*out = yb.root;
 	return err;
+}
+
+int cr_yaml_parse_all(cr_ydocs *out, cr_problems *p, const char *data,
+	size_t len, size_t max_nodes)
+{
+	struct ybuild yb = { .stream = true, .max_nodes = max_nodes,
+		.docs = out };
+	int err;
+
+	*out = (cr_ydocs){0};
+	err = ybuild_run(&yb, p, data, len);
+	/* A document cut short by an error is dropped; those before stay. */
+	cr_ynode_free(yb.root);
+	return err;
+}
+
+void cr_ydocs_release(cr_ydocs *d)
+{
+	for (size_t i = 0; i < d->count; i++)
+		cr_ynode_free(d->docs[i]);
+	free(d->docs);
+	*d = (cr_ydocs){0};
+}
+
+/* --- lookups ------------------------------------------------------------- */
+
+const cr_ynode *cr_ymap_get(const cr_ynode *map, const char *key)
+{
+	if (!map || map->kind != CR_YMAP)
+		return NULL;
+	for (size_t i = 0; i + 1 < map->count; i += 2)
+		if (map->kids[i]->text && strcmp(map->kids[i]->text, key) == 0)
+			return map->kids[i + 1];
+	return NULL;
+}
+
+const char *cr_ynode_text(const cr_ynode *n)
+{
+	return n && n->kind == CR_YSCALAR ? n->text : NULL;
 }
 
 /* --- scalars ------------------------------------------------------------- */

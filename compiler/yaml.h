@@ -7,9 +7,11 @@
  * Every reader of a user's file reports all of its problems at once, one
  * "file:line: message" per line, so that the author fixes the file in one
  * round trip.  The tree is built from libyaml's event parser with bounded
- * depth and size; aliases are refused outright, since a hand-written
- * configuration has no use for them and they are how a tiny document
- * expands into a huge one.
+ * depth and size; in crucible's own files aliases are refused outright,
+ * since a hand-written configuration has no use for them and they are how
+ * a tiny document expands into a huge one.  The fact collectors read
+ * other tools' files, where anchors are common (GitLab CI, compose), with
+ * cr_yaml_parse_all(): aliases expanded within a node budget.
  */
 #ifndef CRUCIBLE_COMPILER_YAML_H
 #define CRUCIBLE_COMPILER_YAML_H
@@ -74,6 +76,27 @@ typedef struct cr_ynode {
 int cr_yaml_parse(cr_ynode **out, cr_problems *p, const char *data,
 	size_t len);
 void cr_ynode_free(cr_ynode *n);
+
+/* Every document of a stream, for files written for other tools
+ * (Kubernetes manifests, CI configurations, compose files): aliases and
+ * `<<` merge keys are expanded by copying, and all nodes, copies
+ * included, count against max_nodes, so that alias bombs fail fast.
+ * Empty documents are NULL entries.  On CR_EPARSE the documents before
+ * the broken one are kept in *out and the problem is in p.  Release with
+ * cr_ydocs_release() in every case. */
+typedef struct cr_ydocs {
+	cr_ynode **docs;
+	size_t count;
+} cr_ydocs;
+
+int cr_yaml_parse_all(cr_ydocs *out, cr_problems *p, const char *data,
+	size_t len, size_t max_nodes);
+void cr_ydocs_release(cr_ydocs *d);
+
+/* The value of `key` in mapping `map` (NULL when map is not a mapping or
+ * lacks the key), and the text of a scalar (NULL for anything else). */
+const cr_ynode *cr_ymap_get(const cr_ynode *map, const char *key);
+const char *cr_ynode_text(const cr_ynode *n);
 
 /* --- scalars ------------------------------------------------------------- */
 

@@ -2,7 +2,9 @@
  * collect.c - run every fact collector over one repository, in order.
  *
  * The file inventory comes first (other collectors look files up), then
- * git, which reuses what the inventory's summary already settled.  The
+ * git, which reuses what the inventory's summary already settled, then
+ * the content collectors (facts/collector.h) over the inventory's list of
+ * regular files.  The
  * graph is frozen before it is handed out, so nothing after collection
  * can change it: policies in the worker process inherit it read-only.
  */
@@ -16,11 +18,43 @@
 
 #include "crucible/files.h"
 #include "crucible/git.h"
+#include "facts/collector.h"
+
+/* Content collectors in order: manifests first, since code signals look
+ * through the dependencies they declared. */
+static int (*const content_collectors[])(cr_collect *) = {
+	cr_manifests_collect,
+	cr_workflows_collect,
+	cr_docker_collect,
+	cr_k8s_collect,
+	cr_docs_collect,
+	cr_signals_collect,
+};
+
+static int collect_contents(cr_graph *g, cr_ctx *ctx,
+	const cr_files_summary *files)
+{
+	cr_collect c = {
+		.g = g, .ctx = ctx, .files = files->sources,
+		.nfiles = files->source_count,
+	};
+	int rc = CR_OK;
+
+	for (size_t i = 0; rc == CR_OK &&
+	     i < sizeof content_collectors / sizeof *content_collectors; i++)
+		rc = content_collectors[i](&c);
+	for (size_t i = 0; i < c.ndeps; i++) {
+		free((char *)c.deps[i].ecosystem);
+		free((char *)c.deps[i].name);
+	}
+	free(c.deps);
+	return rc;
+}
 
 int cr_facts_collect(cr_graph **out, cr_ctx *ctx, const char *path)
 {
 	char root[PATH_MAX];
-	cr_files_summary files;
+	cr_files_summary files = {0};
 	cr_graph *g = NULL;
 	struct stat st;
 	int rc;
@@ -35,7 +69,8 @@ int cr_facts_collect(cr_graph **out, cr_ctx *ctx, const char *path)
 		goto done;
 	}
 	if ((rc = cr_files_collect(&files, g, ctx)) != CR_OK ||
-	    (rc = cr_git_collect(g, ctx, &files)) != CR_OK)
+	    (rc = cr_git_collect(g, ctx, &files)) != CR_OK ||
+	    (rc = collect_contents(g, ctx, &files)) != CR_OK)
 		goto done;
 	if ((rc = cr_graph_freeze(g)) != CR_OK) {
 		cr_error_set(ctx, rc, "cannot freeze the fact graph: out of memory");
@@ -44,6 +79,7 @@ int cr_facts_collect(cr_graph **out, cr_ctx *ctx, const char *path)
 	*out = g;
 	g = NULL;
 done:
+	cr_files_summary_release(&files);
 	cr_graph_free(g);
 	return rc;
 }

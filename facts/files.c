@@ -496,6 +496,9 @@ struct collector {
 
 	struct pool_chunk *pool;
 	int64_t files_count, bytes;
+	/* The regular, not ignored files, for the content collectors. */
+	cr_source_file *sources;
+	size_t nsources, sources_cap;
 };
 
 struct walker {
@@ -1107,6 +1110,28 @@ static const char *entry_language(struct collector *c, const struct entry *e,
 	return lang;
 }
 
+static int add_source(struct collector *c, cr_node_id id,
+	const struct entry *e, const char *lang)
+{
+	const char *path = cr_node_path(c->g, id);
+	const char *slash = strrchr(path, '/');
+
+	if (c->nsources == c->sources_cap) {
+		size_t cap = c->sources_cap ? c->sources_cap * 2 : 256;
+		cr_source_file *s = realloc(c->sources, cap * sizeof *s);
+
+		if (!s)
+			return CR_ENOMEM;
+		c->sources = s;
+		c->sources_cap = cap;
+	}
+	c->sources[c->nsources++] = (cr_source_file){
+		.node = id, .path = path, .name = slash ? slash + 1 : path,
+		.size = e->size, .language = lang,
+	};
+	return CR_OK;
+}
+
 static int add_node(struct collector *c, const struct entry *e)
 {
 	const char *slash = strrchr(e->path, '/');
@@ -1137,6 +1162,8 @@ static int add_node(struct collector *c, const struct entry *e)
 	c->files_count++;
 	if (e->type == FT_FILE)
 		c->bytes += (int64_t)e->size;
+	if (e->type == FT_FILE && e->status != FS_IGNORED)
+		rc = add_source(c, id, e, lang);
 done:
 	return rc == CR_OK ? CR_OK : walk_fail(c, rc,
 		"cannot add %s to the fact graph", e->path);
@@ -1369,6 +1396,7 @@ static void collector_free(struct collector *c)
 	cr_index_free(&c->index);
 	git_repository_free(c->repo);
 	free(c->prefix);
+	free(c->sources);
 	pthread_mutex_destroy(&c->lock);
 	pthread_cond_destroy(&c->wake);
 	pthread_cond_destroy(&c->finished);
@@ -1410,9 +1438,21 @@ int cr_files_collect(cr_files_summary *summary, cr_graph *g, cr_ctx *ctx)
 		goto done;
 	if (summary && c->repo && c->prefix_len == 0)
 		rc = settle_dirty(c, summary);
+	if (summary && rc == CR_OK) {
+		summary->sources = c->sources;
+		summary->source_count = c->nsources;
+		c->sources = NULL;
+	}
 done:
 	collector_free(c);
 	return rc;
+}
+
+void cr_files_summary_release(cr_files_summary *summary)
+{
+	free(summary->sources);
+	summary->sources = NULL;
+	summary->source_count = 0;
 }
 
 /* --- reading files --------------------------------------------------------- */

@@ -40,6 +40,17 @@ extern "C" {
 /* What the inventory learnt on the way that the git facts collector
  * (git.h) would otherwise work out again: deciding "dirty" means stat'ing
  * every tracked file, which the inventory does anyway. */
+/* A regular, not ignored file of the inventory: the list the content
+ * collectors (manifests, workflows, Dockerfiles, ...) look through, since
+ * the graph cannot be queried before it is frozen. */
+typedef struct cr_source_file {
+	cr_node_id node;       /* its "file" node */
+	const char *path;      /* owned by the graph */
+	const char *name;      /* the basename, inside path */
+	uint64_t size;
+	const char *language;  /* static, or NULL */
+} cr_source_file;
+
 typedef struct cr_files_summary {
 	/* The root is a whole git work tree (not a subdirectory of one, not
 	 * outside git), so every tracked file was compared with the index. */
@@ -47,14 +58,19 @@ typedef struct cr_files_summary {
 	/* When dirty_known: staged or unstaged changes to tracked files, as
 	 * the git node's `dirty`; false otherwise. */
 	bool dirty;
+	/* Every regular tracked or untracked file, in inventory order;
+	 * owned by the summary (release it with cr_files_summary_release()). */
+	cr_source_file *sources;
+	size_t source_count;
 } cr_files_summary;
 
 /* Add the file nodes and the repo node of g's root to g.  `summary`, an
  * out-parameter owned by the caller, may be NULL; otherwise it is always
- * set (to all false on failure), for the caller to hand to
+ * set (to all false and no sources on failure), for the caller to hand to
  * cr_git_collect() on the same graph.  Errors: CR_EIO (the root cannot be
  * opened or walked), CR_EGIT, CR_ENOMEM. */
 int cr_files_collect(cr_files_summary *summary, cr_graph *g, cr_ctx *ctx);
+void cr_files_summary_release(cr_files_summary *summary);
 
 /* Read at most `max` bytes of the regular file at repository-relative
  * `path` into a NUL-terminated buffer the caller frees with free().
