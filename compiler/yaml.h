@@ -81,7 +81,7 @@ void cr_ynode_free(cr_ynode *n);
  * (Kubernetes manifests, CI configurations, compose files): aliases and
  * `<<` merge keys are expanded by copying, and all nodes, copies
  * included, count against max_nodes, so that alias bombs fail fast.
- * Empty documents are NULL entries.  On CR_EPARSE the documents before
+ * An empty document is a null scalar.  On CR_EPARSE the documents before
  * the broken one are kept in *out and the problem is in p.  Release with
  * cr_ydocs_release() in every case. */
 typedef struct cr_ydocs {
