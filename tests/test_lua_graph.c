@@ -556,7 +556,7 @@ static void test_nodes_and_edges(void **state)
 		"assert(tostring(repo:nodes('repo')[1]):match('^repo #%d+$'))\n"
 		"assert(#repo:nodes('file') == 9)\n");
 	run_error(fx->L, "repo:nodes()", "string expected");
-	run_error(fx->L, "repo:nodes('x', {kind = 'y'})", "unknown option 'kind'");
+	run_error(fx->L, "repo:nodes('x', {kind = 'y'})", "'kind' is not a filter");
 }
 
 static void test_stdlib_glob(void **state)

@@ -168,7 +168,7 @@ static cr_regex *check_regex(lua_State *L, bindings *b, int idx)
 
 /* --- values and nodes ---------------------------------------------------- */
 
-static void push_value(lua_State *L, const cr_value *v)
+void cr_lua_push_value(lua_State *L, const cr_value *v)
 {
 	switch (v->type) {
 	case CR_T_NULL:
@@ -196,7 +196,7 @@ static void push_value(lua_State *L, const cr_value *v)
 	}
 }
 
-static void push_node(lua_State *L, const cr_graph *g, cr_node_id id)
+void cr_lua_push_node(lua_State *L, const cr_graph *g, cr_node_id id)
 {
 	node_ud *n = lua_newuserdatauv(L, sizeof *n, 0);
 
@@ -565,6 +565,14 @@ static bool file_selected(const cr_graph *g, cr_node_id id,
 
 /* --- file and node objects ----------------------------------------------- */
 
+cr_node_id cr_lua_check_node(lua_State *L, int idx, const cr_graph **g)
+{
+	const node_ud *n = luaL_checkudata(L, idx, NODE_MT);
+
+	*g = n->g;
+	return n->id;
+}
+
 static node_ud *check_node(lua_State *L, int idx)
 {
 	return luaL_checkudata(L, idx, NODE_MT);
@@ -680,7 +688,7 @@ static int node_edges(lua_State *L)
 
 		if (label && strcmp(l, label) != 0)
 			continue;
-		push_node(L, n->g, to);
+		cr_lua_push_node(L, n->g, to);
 		lua_rawseti(L, -2, ++found);
 	}
 	return 1;
@@ -730,10 +738,11 @@ static int node_index(lua_State *L)
 		lua_pushboolean(L, node_binary(L, n));
 		return 1;
 	}
-	if (!cr_node_attr(n->g, n->id, key, &v))
-		return 0;
-	push_value(L, &v);
-	return 1;
+	if (cr_node_attr(n->g, n->id, key, &v)) {
+		cr_lua_push_value(L, &v);
+		return 1;
+	}
+	return cr_lua_push_node_extra(L, n->g, n->id, key) ? 1 : 0;
 }
 
 static int node_eq(lua_State *L)
@@ -765,6 +774,13 @@ static int node_tostring(lua_State *L)
 static const repo_ud *check_repo(lua_State *L)
 {
 	return luaL_checkudata(L, 1, REPO_MT);
+}
+
+const cr_graph *cr_lua_check_repo(lua_State *L, int idx)
+{
+	const repo_ud *r = luaL_checkudata(L, idx, REPO_MT);
+
+	return r->g;
 }
 
 /* The options of repo:files and repo:count, from the table at stack
@@ -806,7 +822,7 @@ static lua_Integer select_files(lua_State *L, const cr_graph *g,
 			continue;
 		found++;
 		if (push) {
-			push_node(L, g, ids[i]);
+			cr_lua_push_node(L, g, ids[i]);
 			lua_rawseti(L, -2, found);
 		}
 	}
@@ -841,7 +857,7 @@ static int repo_file(lua_State *L)
 	cr_node_id id = cr_graph_find(r->g, "file", luaL_checkstring(L, 2));
 
 	if (id)
-		push_node(L, r->g, id);
+		cr_lua_push_node(L, r->g, id);
 	else
 		lua_pushnil(L);
 	return 1;
@@ -915,29 +931,6 @@ static int repo_grep(lua_State *L)
 	return 1;
 }
 
-static int repo_nodes(lua_State *L)
-{
-	static const char *const known[] = { "path", NULL };
-	const repo_ud *r = check_repo(L);
-	const char *kind = luaL_checkstring(L, 2);
-	const char *path = opt_string(L, opt_table(L, 3, known), "path");
-	const cr_node_id *ids;
-	size_t count;
-	lua_Integer found = 0;
-
-	ids = cr_graph_nodes(r->g, kind, &count);
-	lua_newtable(L);
-	for (size_t i = 0; i < count; i++) {
-		const char *p = cr_node_path(r->g, ids[i]);
-
-		if (path && (!p || strcmp(p, path) != 0))
-			continue;
-		push_node(L, r->g, ids[i]);
-		lua_rawseti(L, -2, ++found);
-	}
-	return 1;
-}
-
 static void push_git(lua_State *L, const cr_graph *g)
 {
 	cr_node_id id = single_node(g, "git");
@@ -953,7 +946,7 @@ static void push_git(lua_State *L, const cr_graph *g)
 		cr_value v;
 		const char *key = cr_node_attr_at(g, id, i, &v);
 
-		push_value(L, &v);
+		cr_lua_push_value(L, &v);
 		lua_setfield(L, -2, key);
 	}
 }
@@ -1046,7 +1039,8 @@ static void register_types(lua_State *L)
 	static const luaL_Reg repo_methods[] = {
 		{ "files", repo_files }, { "count", repo_count },
 		{ "file", repo_file },
-		{ "grep", repo_grep }, { "nodes", repo_nodes }, { NULL, NULL }
+		{ "grep", repo_grep }, { "nodes", cr_lua_repo_nodes },
+		{ NULL, NULL }
 	};
 	static const luaL_Reg node_methods[] = {
 		{ "edges", node_edges }, { NULL, NULL }
@@ -1065,6 +1059,7 @@ static void register_types(lua_State *L)
 
 	if (luaL_newmetatable(L, REPO_MT)) {
 		luaL_newlib(L, repo_methods);
+		cr_lua_add_fact_methods(L, -1);
 		lua_pushcclosure(L, repo_index, 1);
 		lua_setfield(L, -2, "__index");
 		finish_type(L, REPO_MT, NULL);

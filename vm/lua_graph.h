@@ -16,6 +16,25 @@
 /* Push the `repo` object for the frozen graph g.  g must outlive L. */
 void cr_lua_push_repo(lua_State *L, const cr_graph *g);
 
+/* --- shared with vm/lua_facts.c ------------------------------------------ */
+
+void cr_lua_push_value(lua_State *L, const cr_value *v);
+void cr_lua_push_node(lua_State *L, const cr_graph *g, cr_node_id id);
+/* The graph of the repo object at idx, or raise. */
+const cr_graph *cr_lua_check_repo(lua_State *L, int idx);
+/* The node object at idx (its graph in *g), or raise. */
+cr_node_id cr_lua_check_node(lua_State *L, int idx, const cr_graph **g);
+
+/* repo:nodes(kind, filters), and repo:<plural>(filters) for every fact
+ * kind, added to the repo's method table at index `methods`. */
+int cr_lua_repo_nodes(lua_State *L);
+void cr_lua_add_fact_methods(lua_State *L, int methods);
+/* For node.<key> when the node has no attribute `key`: a view of the
+ * dotted attributes "key.*", or the edge method `key`.  Pushes it and
+ * returns true, or pushes nothing and returns false. */
+bool cr_lua_push_node_extra(lua_State *L, const cr_graph *g, cr_node_id id,
+	const char *key);
+
 /* Add the stdlib functions (glob, match, ...) as fields of the table at
  * stack index idx (the `crucible` table). */
 void cr_lua_register_stdlib(lua_State *L, int idx);
