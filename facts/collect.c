@@ -60,10 +60,17 @@ int cr_facts_collect(cr_graph **out, cr_ctx *ctx, const char *path)
 	int rc;
 
 	*out = NULL;
-	if (!realpath(path, root))
-		return cr_error_set(ctx, CR_EIO, "%s: %s", path, strerror(errno));
-	if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode))
-		return cr_error_set(ctx, CR_EIO, "%s: not a directory", path);
+	/* libgit2 counts its users, so callers need not know it is used. */
+	if (cr_git_init() != CR_OK)
+		return cr_error_set(ctx, CR_EGIT, "cannot initialise libgit2");
+	if (!realpath(path, root)) {
+		rc = cr_error_set(ctx, CR_EIO, "%s: %s", path, strerror(errno));
+		goto done;
+	}
+	if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		rc = cr_error_set(ctx, CR_EIO, "%s: not a directory", path);
+		goto done;
+	}
 	if ((rc = cr_graph_new(&g, root)) != CR_OK) {
 		cr_error_set(ctx, rc, "out of memory");
 		goto done;
@@ -81,5 +88,6 @@ int cr_facts_collect(cr_graph **out, cr_ctx *ctx, const char *path)
 done:
 	cr_files_summary_release(&files);
 	cr_graph_free(g);
+	cr_git_shutdown();
 	return rc;
 }

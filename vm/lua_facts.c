@@ -38,6 +38,11 @@ static const struct { const char *method, *kind; } fact_kinds[] = {
 	{ "containers", "container" },
 	/* documents, hygiene and code signals (facts/docs.c, signals.c) */
 	{ "docs", "doc" },
+	{ "env_examples", "env_example" },
+	{ "ignore_files", "ignore_file" },
+	{ "tool_configs", "tool_config" },
+	{ "test_suites", "test_suite" },
+	{ "bench_dirs", "bench_dir" },
 	{ "signals", "signal" },
 	/* secrets (facts/secrets*.c) */
 	{ "secrets", "secret" },
@@ -63,6 +68,8 @@ static const struct { const char *label; bool single; } edge_methods[] = {
 	{ "containers", false }, { "workload", true }, { "object", true },
 	{ "selects", false }, { "targets", false }, { "hpas", false },
 	{ "pdbs", false }, { "network_policies", false }, { "chart", true },
+	/* code signals */
+	{ "dependency", true },
 	/* any node */
 	{ "describes", false }, { "parse_errors", false },
 };
