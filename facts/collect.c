@@ -20,29 +20,35 @@
 #include "crucible/git.h"
 #include "facts/collector.h"
 
-/* Content collectors in order: manifests first, since code signals look
- * through the dependencies they declared. */
-static int (*const content_collectors[])(cr_collect *) = {
-	cr_manifests_collect,
-	cr_workflows_collect,
-	cr_docker_collect,
-	cr_k8s_collect,
-	cr_docs_collect,
-	cr_signals_collect,
+/* Content collectors in order, each with the plan bit that selects it:
+ * manifests first, since code signals look through the dependencies
+ * they declared. */
+static const struct {
+	unsigned bit;
+	int (*collect)(cr_collect *);
+} content_collectors[] = {
+	{ CR_FACTS_MANIFESTS | CR_FACTS_SIGNALS, cr_manifests_collect },
+	{ CR_FACTS_WORKFLOWS, cr_workflows_collect },
+	{ CR_FACTS_DOCKER, cr_docker_collect },
+	{ CR_FACTS_K8S, cr_k8s_collect },
+	{ CR_FACTS_DOCS, cr_docs_collect },
+	{ CR_FACTS_SIGNALS, cr_signals_collect },
+	{ CR_FACTS_SECRETS | CR_FACTS_HISTORY, cr_secrets_collect },
 };
 
 static int collect_contents(cr_graph *g, cr_ctx *ctx,
-	const cr_files_summary *files)
+	const cr_files_summary *files, const cr_facts_options *opts)
 {
 	cr_collect c = {
 		.g = g, .ctx = ctx, .files = files->sources,
-		.nfiles = files->source_count,
+		.nfiles = files->source_count, .opts = opts,
 	};
 	int rc = CR_OK;
 
 	for (size_t i = 0; rc == CR_OK &&
 	     i < sizeof content_collectors / sizeof *content_collectors; i++)
-		rc = content_collectors[i](&c);
+		if (opts->collectors & content_collectors[i].bit)
+			rc = content_collectors[i].collect(&c);
 	for (size_t i = 0; i < c.ndeps; i++) {
 		free((char *)c.deps[i].ecosystem);
 		free((char *)c.deps[i].name);
@@ -51,8 +57,22 @@ static int collect_contents(cr_graph *g, cr_ctx *ctx,
 	return rc;
 }
 
+void cr_facts_options_default(cr_facts_options *o)
+{
+	*o = (cr_facts_options){
+		.collectors = CR_FACTS_ALL, .cache = true, .redact = true,
+	};
+}
+
 int cr_facts_collect(cr_graph **out, cr_ctx *ctx, const char *path)
 {
+	return cr_facts_collect_with(out, ctx, path, NULL);
+}
+
+int cr_facts_collect_with(cr_graph **out, cr_ctx *ctx, const char *path,
+	const cr_facts_options *options)
+{
+	cr_facts_options defaults;
 	char root[PATH_MAX];
 	cr_files_summary files = {0};
 	cr_graph *g = NULL;
@@ -60,6 +80,10 @@ int cr_facts_collect(cr_graph **out, cr_ctx *ctx, const char *path)
 	int rc;
 
 	*out = NULL;
+	if (!options) {
+		cr_facts_options_default(&defaults);
+		options = &defaults;
+	}
 	/* libgit2 counts its users, so callers need not know it is used. */
 	if (cr_git_init() != CR_OK)
 		return cr_error_set(ctx, CR_EGIT, "cannot initialise libgit2");
@@ -77,7 +101,7 @@ int cr_facts_collect(cr_graph **out, cr_ctx *ctx, const char *path)
 	}
 	if ((rc = cr_files_collect(&files, g, ctx)) != CR_OK ||
 	    (rc = cr_git_collect(g, ctx, &files)) != CR_OK ||
-	    (rc = collect_contents(g, ctx, &files)) != CR_OK)
+	    (rc = collect_contents(g, ctx, &files, options)) != CR_OK)
 		goto done;
 	if ((rc = cr_graph_freeze(g)) != CR_OK) {
 		cr_error_set(ctx, rc, "cannot freeze the fact graph: out of memory");

@@ -22,6 +22,7 @@
 #ifndef CRUCIBLE_FACTS_COLLECTOR_H
 #define CRUCIBLE_FACTS_COLLECTOR_H
 
+#include "crucible/facts.h"
 #include "crucible/files.h"
 #include "crucible/graph.h"
 
@@ -42,7 +43,7 @@ typedef struct cr_collect {
 	cr_ctx *ctx;
 	const cr_source_file *files;
 	size_t nfiles;
-	cr_node_id repo;            /* the "repo" node */
+	const cr_facts_options *opts;
 	cr_collect_dep *deps;       /* filled by cr_collect_note_dep() */
 	size_t ndeps, deps_cap;
 } cr_collect;
@@ -81,5 +82,6 @@ int cr_docker_collect(cr_collect *c);      /* facts/docker*.c */
 int cr_k8s_collect(cr_collect *c);         /* facts/k8s*.c */
 int cr_docs_collect(cr_collect *c);        /* facts/docs.c */
 int cr_signals_collect(cr_collect *c);     /* facts/signals.c */
+int cr_secrets_collect(cr_collect *c);     /* facts/secrets.c */
 
 #endif

@@ -570,7 +570,9 @@ static int compact_attrs(cr_graph *g)
 		return CR_ENOMEM;
 	for (size_t n = 1; n < g->node_count; n++) {
 		struct node *node = &g->nodes[n];
-		struct attr *range = g->attrs + node->attr_start;
+		/* A graph without attributes has no array to point into. */
+		struct attr *range = node->attr_count ?
+			g->attrs + node->attr_start : NULL;
 		uint32_t kept = 0;
 
 		if (node->attr_count &&
