@@ -1,0 +1,46 @@
+-- Dependencies rot: updates should arrive as reviewable pull requests
+-- instead of in a yearly panic.
+
+local common = require "common"
+local manifests = require "manifests"
+
+local CONFIG_PATHS = {
+  ".github/dependabot.yml", ".github/dependabot.yaml", "renovate.json",
+  "renovate.json5", ".renovaterc", ".renovaterc.json", ".renovaterc.json5",
+  ".github/renovate.json", ".github/renovate.json5", ".gitlab/renovate.json",
+  ".gitlab/renovate.json5",
+}
+
+local function renovate_in_package_json(repo)
+  local f = repo:file("package.json")
+  return f ~= nil and f:find("^\\s*\"renovate\"\\s*:") ~= nil
+end
+
+return crucible.policy{
+  id = "DEP-UPDATE-TOOL",
+  title = "Automated dependency updates",
+  category = "dependencies",
+  severity = "medium",
+  weight = 2,
+  description = "Dependabot or Renovate opens pull requests for " ..
+    "dependency updates and security fixes, so that patches are " ..
+    "applied in days, not months.",
+  remediation = "Add .github/dependabot.yml (one entry per ecosystem) " ..
+    "or a renovate.json, and merge its pull requests routinely.",
+  references = {
+    "https://docs.github.com/en/code-security/dependabot/dependabot-version-updates/configuration-options-for-the-dependabot.yml-file",
+  },
+  check = function(repo)
+    if #manifests.find(repo) == 0 then
+      return skip("no dependency manifest")
+    end
+    local config = common.first_path(repo, CONFIG_PATHS)
+    if config then
+      return pass(config.path)
+    end
+    if renovate_in_package_json(repo) then
+      return pass("Renovate configured in package.json")
+    end
+    fail{ message = "no Dependabot or Renovate configuration", path = "." }
+  end,
+}
