@@ -185,6 +185,33 @@ static bool segments_match(const char *pat, const char *pend, bool any_depth,
 	}
 }
 
+/*
+ * The literal bytes a one-segment pattern starts and ends with, compared
+ * with the name before the matcher runs: policies and collectors test
+ * dozens of patterns against every file of large trees, and most names
+ * fail on their first or last byte.
+ */
+static bool affixes_match(const char *pat, const char *pend,
+	const char *name, const char *nend)
+{
+	size_t nlen = (size_t)(nend - name), plen, slen;
+	const char *p = pat, *s = pend;
+
+	while (p < pend && !strchr("*?[\\", *p))
+		p++;
+	plen = (size_t)(p - pat);
+	if (plen > nlen || memcmp(pat, name, plen) != 0)
+		return false;
+	if (p == pend)
+		return plen == nlen;
+	while (s > p && !strchr("*?[]\\", s[-1]))
+		s--;
+	if (s == pend || (s[-1] != '*' && s[-1] != '?'))
+		return true;
+	slen = (size_t)(pend - s);
+	return slen <= nlen - plen && memcmp(s, nend - slen, slen) == 0;
+}
+
 bool cr_glob_match(const char *pattern, const char *path)
 {
 	const char *pat = pattern, *pend;
@@ -205,7 +232,10 @@ bool cr_glob_match(const char *pattern, const char *path)
 		 * policies ask this ("*.pem") of every file in the tree. */
 		const char *send = path + strlen(path);
 		const char *base = memrchr(path, '/', (size_t)(send - path));
-		return *path && segment_match(pat, pend, base ? base + 1 : path, send);
+
+		base = base ? base + 1 : path;
+		return *path && affixes_match(pat, pend, base, send) &&
+			segment_match(pat, pend, base, send);
 	}
 	return segments_match(pat, pend, any_depth, below_only, path,
 		path + strlen(path));
