@@ -22,9 +22,11 @@
 #include "crucible/facts.h"
 #include "crucible/report.h"
 #include "crucible/score.h"
+#include "crucible/secrets.h"
 
 #define MAX_BUNDLES 32
 #define MAX_OUTPUTS 16
+#define SECRET_RULES_MAX (1024 * 1024) /* a bundle's secrets.yml */
 
 /* Every report format: its name for --format and --output FORMAT=FILE,
  * the file extensions that imply it, and its renderer. */
@@ -123,6 +125,8 @@ struct eval_opts {
 	bool no_inline_ignores;
 	const char *only[MAX_BUNDLES]; /* --only CATEGORY */
 	size_t only_count;
+	const char *trusted_key;     /* --trusted-key PUB */
+	cr_facts_options facts;      /* --history, --since, --no-cache, ... */
 };
 
 static void eval_usage(FILE *f)
@@ -133,8 +137,11 @@ static void eval_usage(FILE *f)
 		"Evaluate policy bundles against the repository at PATH (default:\n"
 		"the current directory) and print a scored report.\n"
 		"\n"
-		"  --bundle DIR          a bundle directory (repeatable; default: the\n"
-		"                        embedded 'readiness' bundle)\n"
+		"  --bundle DIR|FILE.crb a bundle directory or bundle file (repeatable;\n"
+		"                        default: the embedded 'readiness' bundle)\n"
+		"  --trusted-key PUB     load only bundle files signed with the\n"
+		"                        minisign public key PUB; anything else is\n"
+		"                        refused (exit 2)\n"
 		"  --format FORMAT       text, json, sarif, markdown, junit or html\n"
 		"                        (default: text on a terminal, else json; with\n"
 		"                        --output FILE, the format its extension names)\n"
@@ -153,6 +160,7 @@ static void eval_usage(FILE *f)
 		"                        new ones count (see docs/configuration.md)\n"
 		"  --write-baseline FILE record this run's findings in FILE\n"
 		"  --no-inline-ignores   disregard crucible:ignore comments (audits)\n"
+		CLI_SECRET_HELP
 		"  --policy-timeout MS   wall-clock limit per policy (default 10000)\n"
 		"  --policy-memory MB    Lua memory limit per policy (default 64)\n"
 		"  --policy-instructions N  instruction budget per policy\n"
@@ -170,7 +178,7 @@ enum {
 	OPT_BUNDLE = 256, OPT_FORMAT, OPT_OUTPUT, OPT_FAIL_UNDER, OPT_FAIL_ON,
 	OPT_TIMEOUT, OPT_MEMORY, OPT_INSTRUCTIONS, OPT_CPU, OPT_NO_COLOR,
 	OPT_QUIET, OPT_SUMMARY, OPT_CONFIG, OPT_NO_CONFIG, OPT_BASELINE,
-	OPT_WRITE_BASELINE, OPT_NO_INLINE_IGNORES, OPT_ONLY
+	OPT_WRITE_BASELINE, OPT_NO_INLINE_IGNORES, OPT_ONLY, OPT_TRUSTED_KEY
 };
 
 static const struct option eval_options[] = {
@@ -192,6 +200,8 @@ static const struct option eval_options[] = {
 	{"baseline", required_argument, NULL, OPT_BASELINE},
 	{"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
 	{"no-inline-ignores", no_argument, NULL, OPT_NO_INLINE_IGNORES},
+	{"trusted-key", required_argument, NULL, OPT_TRUSTED_KEY},
+	CLI_SECRET_OPTIONS,
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -237,6 +247,7 @@ static int parse_eval_opts(struct eval_opts *o, int argc, char **argv)
 	o->fail_on = -1;
 	o->color = !(no_color && *no_color);
 	cr_limits_default(&o->limits);
+	cr_facts_options_default(&o->facts);
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":vh", eval_options, NULL)) != -1) {
@@ -318,6 +329,9 @@ static int parse_eval_opts(struct eval_opts *o, int argc, char **argv)
 		case OPT_NO_INLINE_IGNORES:
 			o->no_inline_ignores = true;
 			break;
+		case OPT_TRUSTED_KEY:
+			o->trusted_key = optarg;
+			break;
 		case 'v':
 			o->verbose = true;
 			break;
@@ -327,6 +341,11 @@ static int parse_eval_opts(struct eval_opts *o, int argc, char **argv)
 		case ':':
 			return cli_fail(CLI_USAGE, "%s needs a value", argv[optind - 1]);
 		default:
+			if ((code = cli_facts_option(&o->facts, c, optarg)) >= 0) {
+				if (code != CLI_OK)
+					return code;
+				break;
+			}
 			return cli_fail(CLI_USAGE, "unknown option '%s' (see "
 				"'crucible eval --help')", argv[optind - 1]);
 		}
@@ -369,10 +388,12 @@ static int apply_config(struct eval_opts *o, const cr_config *c)
 	return CLI_OK;
 }
 
+/* With --trusted-key, every bundle must be a bundle file signed with
+ * that key; the embedded bundle is part of the binary and needs none. */
 static int load_bundles(cr_bundle **out, cr_ctx *ctx,
 	const struct eval_opts *o)
 {
-	int rc;
+	int rc, code;
 
 	if (o->bundle_count == 0) {
 		if ((rc = cr_bundle_load_builtin(&out[0], ctx)) != CR_OK)
@@ -381,9 +402,74 @@ static int load_bundles(cr_bundle **out, cr_ctx *ctx,
 		return CLI_OK;
 	}
 	for (size_t i = 0; i < o->bundle_count; i++)
-		if ((rc = cr_bundle_load_dir(&out[i], ctx, o->bundles[i])) != CR_OK)
-			return cli_fail(cli_exit_code(rc), "%s", cr_ctx_error(ctx));
+		if ((code = cli_bundle_load(&out[i], o->bundles[i],
+			     o->trusted_key)) != CLI_OK)
+			return code;
 	return CLI_OK;
+}
+
+/* A bundle directory's own secret rules: DIR/secrets.yml, if any, or
+ * NULL in *data. */
+static int read_bundle_secret_rules(char **data, size_t *len,
+	const char *dir)
+{
+	char *path = NULL;
+	FILE *f;
+	int code = CLI_OK;
+
+	*data = NULL;
+	if (!cli_is_dir(dir))
+		return CLI_OK;
+	if (asprintf(&path, "%s/secrets.yml", dir) < 0)
+		return cli_fail(CLI_INTERNAL, "out of memory");
+	if (!(f = fopen(path, "r"))) {
+		free(path);
+		return CLI_OK;
+	}
+	if (!(*data = malloc(SECRET_RULES_MAX + 1)))
+		code = cli_fail(CLI_INTERNAL, "out of memory");
+	else if ((*len = fread(*data, 1, SECRET_RULES_MAX + 1, f)) >
+		 SECRET_RULES_MAX || ferror(f))
+		code = cli_fail(CLI_USAGE, "%s: unreadable or larger than "
+			"%d bytes", path, SECRET_RULES_MAX);
+	fclose(f);
+	free(path);
+	return code;
+}
+
+/* The built-in secret rules with each bundle directory's secrets.yml laid
+ * over them in bundle order (docs/secrets.md); NULL when no bundle has
+ * one, so that collection uses the built-in set. */
+static int load_secret_rules(cr_secret_rules **out, cr_ctx *ctx,
+	const struct eval_opts *o)
+{
+	cr_secret_rules *rules = NULL, *next;
+	char *data = NULL;
+	size_t len = 0;
+	int code = CLI_OK;
+
+	*out = NULL;
+	for (size_t i = 0; i < o->bundle_count && code == CLI_OK; i++) {
+		if ((code = read_bundle_secret_rules(&data, &len,
+			     o->bundles[i])) != CLI_OK || !data)
+			continue;
+		if (!rules && cr_secret_rules_builtin(&rules, ctx) != CR_OK) {
+			code = cli_fail(CLI_INTERNAL, "secret rules: %s",
+				cr_ctx_error(ctx));
+		} else if (cr_secret_rules_load(&next, ctx, rules,
+				   o->bundles[i], data, len) != CR_OK) {
+			code = cli_fail(CLI_USAGE, "%s", cr_ctx_error(ctx));
+		} else {
+			cr_secret_rules_free(rules);
+			rules = next;
+		}
+		free(data);
+	}
+	if (code == CLI_OK)
+		*out = rules;
+	else
+		cr_secret_rules_free(rules);
+	return code;
 }
 
 /* One line on a terminal's stderr saying what a long run is doing,
@@ -558,6 +644,7 @@ static int check_gates(const cr_report *r, const struct eval_opts *o)
 int cli_eval(int argc, char **argv)
 {
 	cr_bundle *bundles[MAX_BUNDLES] = {0};
+	cr_secret_rules *secret_rules = NULL;
 	uint64_t started = now_ms();
 	struct cli_workflow wf = {0};
 	struct eval_opts o;
@@ -583,7 +670,10 @@ int cli_eval(int argc, char **argv)
 	    (code = select_only(&wf, &o, bundles, nbundles)) != CLI_OK)
 		goto done;
 	progress("crucible: collecting the facts of %s ...", o.path);
-	rc = cr_facts_collect(&graph, ctx, o.path);
+	if ((code = load_secret_rules(&secret_rules, ctx, &o)) != CLI_OK)
+		goto done;
+	o.facts.secret_rules = secret_rules;
+	rc = cr_facts_collect_with(&graph, ctx, o.path, &o.facts);
 	progress(rc == CR_OK ? "crucible: evaluating policies ..." : NULL);
 	if (rc != CR_OK) {
 		code = cli_fail(cli_exit_code(rc), "%s", cr_ctx_error(ctx));
@@ -624,6 +714,7 @@ int cli_eval(int argc, char **argv)
 done:
 	for (size_t i = 0; i < MAX_BUNDLES; i++)
 		cr_bundle_free(bundles[i]);
+	cr_secret_rules_free(secret_rules);
 	cr_report_free(report);
 	cr_graph_free(graph);
 	cr_ctx_free(ctx);

@@ -1,7 +1,7 @@
 /*
  * main.c - the crucible binary: dispatch to a subcommand.
  *
- * Each subcommand lives in its own file (eval.c, facts.c) and parses its
+ * Each subcommand lives in its own file (eval.c, build.c, ...) and parses its
  * own options; this file holds only the table of subcommands, the global
  * help and the shared helpers of cli.h.
  */
@@ -25,6 +25,8 @@ static int cli_version(int argc, char **argv)
 }
 
 static int cli_help(int argc, char **argv);
+/* cli/test.c (its declaration belongs in cli.h, which is not ours). */
+int cli_test(int argc, char **argv);
 
 static const struct command {
 	const char *name;
@@ -33,6 +35,10 @@ static const struct command {
 } commands[] = {
 	{"eval", cli_eval, "evaluate policy bundles against a repository"},
 	{"facts", cli_facts, "print the fact graph of a repository as JSON"},
+	{"build", cli_build, "compile a bundle directory into a bundle file"},
+	{"verify", cli_verify, "check the signature of a bundle file"},
+	{"inspect", cli_inspect, "show what a bundle holds"},
+	{"test", cli_test, "run the policy test cases of a bundle"},
 	{"config", cli_config, "check a repository's .crucible.yml"},
 	{"summary", cli_summary, "summarise many JSON reports in one table"},
 	{"version", cli_version, "print the version"},

@@ -281,11 +281,30 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* bundle.yml at the root and every *.lua; anything else (READMEs, test
- * data) rides along unread and outside the digest. */
+/* A directory of policy test cases ("ci/pinned.test/", docs/
+ * testing-policies.md): its fixture trees may hold .lua files that are
+ * repository content, never policies. */
+static bool is_test_dir(const char *name, size_t len)
+{
+	return len > 5 && memcmp(name + len - 5, ".test", 5) == 0;
+}
+
+static bool in_test_dir(const char *path)
+{
+	for (const char *slash; (slash = strchr(path, '/')); path = slash + 1) {
+		if (is_test_dir(path, (size_t)(slash - path)))
+			return true;
+	}
+	return false;
+}
+
+/* bundle.yml at the root and every *.lua outside test directories;
+ * anything else (READMEs, test cases) rides along unread and outside the
+ * digest. */
 static bool is_member_path(const char *path)
 {
-	return strcmp(path, "bundle.yml") == 0 || ends_with(path, ".lua");
+	return strcmp(path, "bundle.yml") == 0 ||
+		(ends_with(path, ".lua") && !in_test_dir(path));
 }
 
 static bool is_hidden_path(const char *path)
@@ -690,6 +709,8 @@ static int gather_entry(struct gather *g, int dirfd, const char *rel,
 		return CR_ENOMEM;
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 		err = gather_io_error(g, path);
+	else if (S_ISDIR(st.st_mode) && is_test_dir(name, strlen(name)))
+		err = 0;
 	else if (S_ISDIR(st.st_mode))
 		err = gather_subdir(g, dirfd, name, path, depth + 1);
 	else if (!is_member_path(path))

@@ -57,8 +57,33 @@ static const char *const gitlab_reserved[] = {
 	"pages:deploy", NULL
 };
 
+static bool in_list(const char *s, const char *const list[])
+{
+	for (size_t i = 0; list[i]; i++)
+		if (strcmp(s, list[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Every CI or update tool file is YAML, JSON, a .conf, a Jenkinsfile or
+ * a .renovaterc: one look at the name spares most files the globs. */
+static bool may_be_ci_file(const char *name)
+{
+	static const char *const exts[] = {
+		".yml", ".yaml", ".json", ".json5", ".conf", ".jenkinsfile", NULL
+	};
+	const char *dot = strrchr(name, '.');
+
+	if (strncmp(name, "Jenkinsfile", 11) == 0 ||
+	    strncmp(name, ".renovaterc", 11) == 0)
+		return true;
+	return dot && in_list(dot, exts);
+}
+
 const char *cr_ci_system_of(const cr_source_file *f)
 {
+	if (!may_be_ci_file(f->name))
+		return NULL;
 	for (size_t i = 0; i < sizeof ci_files / sizeof *ci_files; i++)
 		if (cr_glob_match(ci_files[i].glob, f->path))
 			return ci_files[i].system;
@@ -67,18 +92,12 @@ const char *cr_ci_system_of(const cr_source_file *f)
 
 const char *cr_ci_update_tool_of(const cr_source_file *f)
 {
+	if (!may_be_ci_file(f->name))
+		return NULL;
 	for (size_t i = 0; i < sizeof update_files / sizeof *update_files; i++)
 		if (cr_glob_match(update_files[i].glob, f->path))
 			return update_files[i].tool;
 	return NULL;
-}
-
-static bool in_list(const char *s, const char *const list[])
-{
-	for (size_t i = 0; list[i]; i++)
-		if (strcmp(s, list[i]) == 0)
-			return true;
-	return false;
 }
 
 /* Steps from a script: a scalar or a sequence of command lines. */

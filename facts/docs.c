@@ -510,28 +510,6 @@ static int collect_lines(cr_collect *c, const cr_source_file *f,
 	return each_line(c, f, kind, fn, id);
 }
 
-/* --- tool configurations ------------------------------------------------- */
-
-static int collect_tool(cr_collect *c, const cr_source_file *f)
-{
-	for (size_t i = 0; i < sizeof tool_files / sizeof *tool_files; i++) {
-		cr_node_id id;
-		int rc;
-
-		if (!cr_glob_match(tool_files[i].glob, f->name))
-			continue;
-		if ((rc = cr_collect_node(&id, c, "tool_config", f, f->path,
-			     0)) != CR_OK ||
-		    (rc = cr_graph_set_str(c->g, id, "category",
-			     tool_files[i].category)) != CR_OK ||
-		    (rc = cr_graph_set_str(c->g, id, "tool",
-			     tool_files[i].tool)) != CR_OK)
-			return rc;
-		return CR_OK;
-	}
-	return CR_OK;
-}
-
 /* --- tests and benchmarks ------------------------------------------------ */
 
 /* Per language: test files, and the test directories they live in. */
@@ -553,17 +531,16 @@ struct layout {
 	size_t nsuites;
 	struct bench *benches;
 	size_t nbenches;
+	/* tool_files and test_globs, prepared once for the whole tree */
+	cr_glob_set *tools, *tests;
 };
 
-static bool is_test_file(const cr_source_file *f, size_t *dir_len)
+static bool is_test_file(const struct layout *l, const cr_source_file *f,
+	size_t *dir_len)
 {
 	*dir_len = 0;
-	if (has_dir(f->path, test_dirs, dir_len))
-		return true;
-	for (size_t i = 0; test_globs[i]; i++)
-		if (cr_glob_match(test_globs[i], f->name))
-			return true;
-	return false;
+	return has_dir(f->path, test_dirs, dir_len) ||
+		cr_glob_set_match(l->tests, f->name) >= 0;
 }
 
 static struct suite *suite_of(struct layout *l, const char *language)
@@ -609,7 +586,7 @@ static int note_test(struct layout *l, const cr_source_file *f)
 
 	if (!f->language ||
 	    in_names(f->language, strlen(f->language), data_languages) ||
-	    has_dir(f->path, test_data_dirs, NULL) || !is_test_file(f, &dir_len))
+	    has_dir(f->path, test_data_dirs, NULL) || !is_test_file(l, f, &dir_len))
 		return CR_OK;
 	if (!(s = suite_of(l, f->language)))
 		return CR_ENOMEM;
@@ -689,6 +666,41 @@ static void layout_release(struct layout *l)
 		free(l->benches[i].dir);
 	free(l->suites);
 	free(l->benches);
+	cr_glob_set_free(l->tools);
+	cr_glob_set_free(l->tests);
+}
+
+static int layout_init(struct layout *l)
+{
+	const char *tools[sizeof tool_files / sizeof *tool_files];
+
+	for (size_t i = 0; i < sizeof tool_files / sizeof *tool_files; i++)
+		tools[i] = tool_files[i].glob;
+	if (cr_glob_set_new(&l->tools, tools,
+		    sizeof tool_files / sizeof *tool_files) != CR_OK ||
+	    cr_glob_set_new(&l->tests, test_globs,
+		    sizeof test_globs / sizeof *test_globs - 1) != CR_OK)
+		return CR_ENOMEM;
+	return CR_OK;
+}
+
+/* --- tool configurations ------------------------------------------------- */
+
+static int collect_tool(cr_collect *c, const struct layout *l,
+	const cr_source_file *f)
+{
+	ptrdiff_t i = cr_glob_set_match(l->tools, f->name);
+	cr_node_id id;
+	int rc;
+
+	if (i < 0)
+		return CR_OK;
+	if ((rc = cr_collect_node(&id, c, "tool_config", f, f->path,
+		     0)) != CR_OK ||
+	    (rc = cr_graph_set_str(c->g, id, "category",
+		     tool_files[i].category)) != CR_OK)
+		return rc;
+	return cr_graph_set_str(c->g, id, "tool", tool_files[i].tool);
 }
 
 /* --- the collector ------------------------------------------------------- */
@@ -710,7 +722,7 @@ static int collect_file(cr_collect *c, const cr_source_file *f,
 	    (rc = collect_lines(c, f, "ignore_file", "patterns", "ignore_type",
 		     f->name + 1, push_pattern)) != CR_OK)
 		return rc;
-	if ((rc = collect_tool(c, f)) != CR_OK ||
+	if ((rc = collect_tool(c, l, f)) != CR_OK ||
 	    (rc = note_test(l, f)) != CR_OK)
 		return rc;
 	return note_bench(l, f);
@@ -719,7 +731,7 @@ static int collect_file(cr_collect *c, const cr_source_file *f,
 int cr_docs_collect(cr_collect *c)
 {
 	struct layout l = {0};
-	int rc = CR_OK;
+	int rc = layout_init(&l);
 
 	for (size_t i = 0; rc == CR_OK && i < c->nfiles; i++)
 		if (!has_dir(c->files[i].path, vendored_dirs, NULL))

@@ -23,6 +23,7 @@
  */
 #include "crucible/glob.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The end of the segment starting at p: the next '/' or end. */
@@ -185,37 +186,26 @@ static bool segments_match(const char *pat, const char *pend, bool any_depth,
 	}
 }
 
-/*
- * The literal bytes a one-segment pattern starts and ends with, compared
- * with the name before the matcher runs: policies and collectors test
- * dozens of patterns against every file of large trees, and most names
- * fail on their first or last byte.
- */
-static bool affixes_match(const char *pat, const char *pend,
-	const char *name, const char *nend)
-{
-	size_t nlen = (size_t)(nend - name), plen, slen;
-	const char *p = pat, *s = pend;
+/* A pattern taken apart once: where its segments are, how it anchors,
+ * and the literal bytes a one-segment pattern starts and ends with.  The
+ * empty pattern (pat NULL) matches nothing. */
+struct prepared {
+	const char *pat, *pend;
+	bool below_only, any_depth, basename_only;
+	size_t prefix_len, suffix_len; /* suffix: after the last '*' or '?' */
+	bool literal;                  /* no wildcard at all */
+};
 
-	while (p < pend && !strchr("*?[\\", *p))
-		p++;
-	plen = (size_t)(p - pat);
-	if (plen > nlen || memcmp(pat, name, plen) != 0)
-		return false;
-	if (p == pend)
-		return plen == nlen;
-	while (s > p && !strchr("*?[]\\", s[-1]))
-		s--;
-	if (s == pend || (s[-1] != '*' && s[-1] != '?'))
-		return true;
-	slen = (size_t)(pend - s);
-	return slen <= nlen - plen && memcmp(s, nend - slen, slen) == 0;
+static bool is_wild(char c)
+{
+	return c == '*' || c == '?' || c == '[' || c == ']' || c == '\\';
 }
 
-bool cr_glob_match(const char *pattern, const char *path)
+/* False for the empty pattern, which matches nothing. */
+static bool prepare(struct prepared *pp, const char *pattern)
 {
-	const char *pat = pattern, *pend;
-	bool anchored, below_only, any_depth;
+	const char *pat = pattern, *pend, *p, *s;
+	bool anchored;
 
 	if (!*pattern)
 		return false;
@@ -223,20 +213,101 @@ bool cr_glob_match(const char *pattern, const char *path)
 		pat++;
 	anchored = pat != pattern;
 	pend = pat + strlen(pat);
-	below_only = pend > pat && pend[-1] == '/';
+	pp->below_only = pend > pat && pend[-1] == '/';
 	while (pend > pat && pend[-1] == '/')
 		pend--;
-	any_depth = !anchored && !memchr(pat, '/', (size_t)(pend - pat));
-	if (any_depth && !below_only) {
-		/* One segment at any depth: only the basename can match it, and
-		 * policies ask this ("*.pem") of every file in the tree. */
-		const char *send = path + strlen(path);
-		const char *base = memrchr(path, '/', (size_t)(send - path));
+	pp->pat = pat;
+	pp->pend = pend;
+	pp->any_depth = !anchored && !memchr(pat, '/', (size_t)(pend - pat));
+	pp->basename_only = pp->any_depth && !pp->below_only;
+	for (p = pat; p < pend && (!is_wild(*p) || *p == ']'); p++)
+		;
+	pp->prefix_len = (size_t)(p - pat);
+	pp->literal = p == pend;
+	for (s = pend; s > p && !is_wild(s[-1]); s--)
+		;
+	pp->suffix_len = s > p && s < pend && (s[-1] == '*' || s[-1] == '?') ?
+		(size_t)(pend - s) : 0;
+	return true;
+}
 
-		base = base ? base + 1 : path;
-		return *path && affixes_match(pat, pend, base, send) &&
-			segment_match(pat, pend, base, send);
-	}
-	return segments_match(pat, pend, any_depth, below_only, path,
-		path + strlen(path));
+/*
+ * One-segment patterns are compared with the basename on their literal
+ * prefix and suffix before the matcher runs: policies and collectors test
+ * dozens of patterns against every file of large trees, and most names
+ * fail on their first or last byte.
+ */
+static bool prepared_match(const struct prepared *pp, const char *path,
+	const char *send, const char *base)
+{
+	size_t nlen = (size_t)(send - base);
+
+	if (!pp->pat)
+		return false;
+	if (!pp->basename_only)
+		return segments_match(pp->pat, pp->pend, pp->any_depth,
+			pp->below_only, path, send);
+	if (!*path || pp->prefix_len > nlen ||
+	    memcmp(pp->pat, base, pp->prefix_len) != 0)
+		return false;
+	if (pp->literal)
+		return pp->prefix_len == nlen;
+	if (pp->suffix_len && (pp->suffix_len > nlen - pp->prefix_len ||
+			       memcmp(pp->pend - pp->suffix_len,
+				      send - pp->suffix_len, pp->suffix_len) != 0))
+		return false;
+	return segment_match(pp->pat, pp->pend, base, send);
+}
+
+static const char *basename_in(const char *path, const char *send)
+{
+	const char *slash = memrchr(path, '/', (size_t)(send - path));
+
+	return slash ? slash + 1 : path;
+}
+
+bool cr_glob_match(const char *pattern, const char *path)
+{
+	struct prepared pp;
+	const char *send = path + strlen(path);
+
+	return prepare(&pp, pattern) &&
+		prepared_match(&pp, path, send, basename_in(path, send));
+}
+
+struct cr_glob_set {
+	size_t count;
+	struct prepared patterns[];
+};
+
+int cr_glob_set_new(cr_glob_set **out, const char *const *patterns,
+	size_t count)
+{
+	cr_glob_set *set = malloc(sizeof *set + count * sizeof *set->patterns);
+
+	*out = NULL;
+	if (!set)
+		return CR_ENOMEM;
+	set->count = count;
+	for (size_t i = 0; i < count; i++)
+		if (!prepare(&set->patterns[i], patterns[i]))
+			set->patterns[i] = (struct prepared){ .pat = NULL };
+	*out = set;
+	return CR_OK;
+}
+
+void cr_glob_set_free(cr_glob_set *set)
+{
+	free(set);
+}
+
+ptrdiff_t cr_glob_set_match(const cr_glob_set *set, const char *path)
+{
+	const char *send = path + strlen(path);
+	const char *base = basename_in(path, send);
+
+	for (size_t i = 0; i < set->count; i++)
+		if (prepared_match(&set->patterns[i], path, send, base))
+			return (ptrdiff_t)i;
+	return -1;
 }

@@ -16,7 +16,7 @@
  * policy.  When the worker misses a deadline or dies, the parent kills and
  * reaps it, records that one policy as an error and forks a fresh worker
  * for the next one.  Metadata is validated here, in the parent, where ids
- * from every bundle meet.
+ * from every bundle meet, by the schema of vm/validate.c.
  */
 #include "crucible/eval.h"
 
@@ -26,7 +26,6 @@
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +37,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vm/coverage.h"
 #include "vm/policy.h"
+#include "vm/validate.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define CR_ASAN 1
@@ -62,13 +63,6 @@ void cr_limits_default(cr_limits *out)
 	out->cpu_seconds = 10;
 }
 
-struct seen_id {
-	char *id;
-	const cr_bundle *bundle;
-	const cr_module *module;
-	uint32_t line;
-};
-
 struct evaluator {
 	cr_report *report;
 	const cr_graph *graph;
@@ -76,13 +70,12 @@ struct evaluator {
 	size_t bundle_count;
 	cr_limits limits;
 	const cr_eval_selection *selection; /* or NULL */
+	const cr_module *only; /* the one module to run, or NULL: all */
+	cr_lines *hits;        /* coverage of `only`, or NULL: none */
 	pid_t pid;             /* the worker, 0 when there is none */
 	int fd;                /* our end of its socket, -1 when none */
-	struct seen_id *ids;   /* valid policy ids so far */
-	size_t id_count;
-	size_t id_cap;
-	FILE *problems;        /* metadata problems, one per line */
-	size_t problem_count;
+	cr_validator *validator; /* the policy ids seen so far */
+	cr_problems problems;  /* metadata problems, one per line */
 };
 
 /* --- time ---------------------------------------------------------------- */
@@ -225,7 +218,24 @@ static const struct {
 	{ "severity", offsetof(cr_policy_meta, severity) },
 	{ "description", offsetof(cr_policy_meta, description) },
 	{ "remediation", offsetof(cr_policy_meta, remediation) },
+	{ "params_problem", offsetof(cr_policy_meta, params_problem) },
 };
+
+/* The JSON fields of cr_policy_meta, travelling as they are. */
+static const struct {
+	const char *name;
+	size_t offset;
+} meta_trees[] = {
+	{ "params", offsetof(cr_policy_meta, params) },
+	{ "needs", offsetof(cr_policy_meta, needs) },
+};
+
+#define META_TREE_COUNT (sizeof meta_trees / sizeof *meta_trees)
+
+static cJSON **meta_tree(const cr_policy_meta *m, size_t i)
+{
+	return (cJSON **)((const char *)m + meta_trees[i].offset);
+}
 
 #define META_TEXT_COUNT (sizeof meta_texts / sizeof *meta_texts)
 
@@ -243,6 +253,11 @@ static cJSON *meta_to_json(const cr_policy_meta *m)
 			cJSON_AddStringToObject(j, meta_texts[i].name,
 				*meta_text(m, i));
 	}
+	for (size_t i = 0; i < META_TREE_COUNT; i++) {
+		if (*meta_tree(m, i))
+			cJSON_AddItemToObject(j, meta_trees[i].name,
+				cJSON_Duplicate(*meta_tree(m, i), true));
+	}
 	cJSON_AddNumberToObject(j, "weight", m->weight);
 	cJSON_AddNumberToObject(j, "line", m->line);
 	return j;
@@ -256,14 +271,44 @@ static cJSON *finding_to_json(const cr_policy_finding *f)
 	cJSON_AddStringToObject(j, "message", f->message);
 	if (f->path)
 		cJSON_AddStringToObject(j, "path", f->path);
+	if (f->commit)
+		cJSON_AddStringToObject(j, "commit", f->commit);
+	if (f->suppressed)
+		cJSON_AddStringToObject(j, "suppressed", f->suppressed);
 	cJSON_AddNumberToObject(j, "line", f->line);
 	cJSON_AddStringToObject(j, "fingerprint", f->fingerprint);
 	return j;
 }
 
+static cJSON *lines_to_json(const cr_lines *lines)
+{
+	cJSON *arr = cJSON_CreateArray();
+
+	for (uint32_t line = 1; arr && line < lines->limit; line++) {
+		if (cr_lines_has(lines, line))
+			cJSON_AddItemToArray(arr, cJSON_CreateNumber(line));
+	}
+	return arr;
+}
+
+static bool lines_from_json(cr_lines *lines, const cJSON *arr)
+{
+	const cJSON *item;
+
+	cJSON_ArrayForEach(item, arr) {
+		if (cJSON_IsNumber(item) && item->valuedouble >= 1 &&
+		    item->valuedouble <= UINT32_MAX &&
+		    !cr_lines_add(lines, (uint32_t)item->valuedouble))
+			return false;
+	}
+	return true;
+}
+
 /* NULL when out of memory: the worker then exits, and the parent reports
- * the policy as an error. */
-static char *outcome_to_json(const cr_policy_outcome *o)
+ * the policy as an error.  `lines` (the coverage, or NULL) go with the
+ * final outcome. */
+static char *outcome_to_json(const cr_policy_outcome *o,
+	const cr_lines *lines)
 {
 	cJSON *j = cJSON_CreateObject();
 	cJSON *findings;
@@ -281,6 +326,8 @@ static char *outcome_to_json(const cr_policy_outcome *o)
 		for (size_t i = 0; i < o->finding_count; i++)
 			cJSON_AddItemToArray(findings,
 				finding_to_json(&o->findings[i]));
+		if (lines)
+			cJSON_AddItemToObject(j, "lines", lines_to_json(lines));
 	}
 	text = cJSON_PrintUnformatted(j);
 	cJSON_Delete(j);
@@ -320,6 +367,13 @@ static bool meta_from_json(cr_policy_meta *m, const cJSON *j)
 		if (!json_text(meta_text(m, i), j, meta_texts[i].name))
 			return false;
 	}
+	for (size_t i = 0; i < META_TREE_COUNT; i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(j,
+			meta_trees[i].name);
+
+		if (v && !(*meta_tree(m, i) = cJSON_Duplicate(v, true)))
+			return false;
+	}
 	m->weight = json_number(j, "weight");
 	m->line = json_line(j);
 	return true;
@@ -347,7 +401,9 @@ static bool findings_from_json(cr_policy_outcome *o, const cJSON *arr)
 			snprintf(f->fingerprint, sizeof f->fingerprint, "%s",
 				fp->valuestring);
 		if (!json_text(&f->message, item, "message") ||
-		    !json_text(&f->path, item, "path"))
+		    !json_text(&f->path, item, "path") ||
+		    !json_text(&f->commit, item, "commit") ||
+		    !json_text(&f->suppressed, item, "suppressed"))
 			return false;
 		if (!f->message && !(f->message = strdup("")))
 			return false;
@@ -355,8 +411,10 @@ static bool findings_from_json(cr_policy_outcome *o, const cJSON *arr)
 	return true;
 }
 
-/* Parse a message of the worker into o (which must be empty). */
-static int outcome_from_json(cr_policy_outcome *o, const char *text)
+/* Parse a message of the worker into o (which must be empty), and its
+ * coverage into hits when that is not NULL. */
+static int outcome_from_json(cr_policy_outcome *o, const char *text,
+	cr_lines *hits)
 {
 	cJSON *j = cJSON_Parse(text);
 	const cJSON *meta, *status;
@@ -378,6 +436,9 @@ static int outcome_from_json(cr_policy_outcome *o, const char *text)
 		ok = json_text(&o->message, j, "message") &&
 			findings_from_json(o, cJSON_GetObjectItemCaseSensitive(
 				j, "findings"));
+		if (ok && hits)
+			ok = lines_from_json(hits,
+				cJSON_GetObjectItemCaseSensitive(j, "lines"));
 	}
 	cJSON_Delete(j);
 	return ok ? CR_OK : CR_EPARSE;
@@ -463,9 +524,10 @@ static void worker_setup(pid_t parent, const cr_limits *limits)
 	worker_limit_address_space(limits->memory_bytes);
 }
 
-static void worker_send(int fd, const cr_policy_outcome *o)
+static void worker_send(int fd, const cr_policy_outcome *o,
+	const cr_lines *lines)
 {
-	char *text = outcome_to_json(o);
+	char *text = outcome_to_json(o, lines);
 
 	if (!text || send_message(fd, text) != CR_OK)
 		_exit(1);
@@ -508,11 +570,12 @@ static void worker_run(const struct evaluator *ev, int fd, uint32_t bi,
 	const cr_bundle *b = ev->bundles[bi];
 	struct timespec start = now();
 	cr_policy_outcome out = { 0 };
+	cr_lines lines = { 0 };
 	cr_policy_run *run;
 
-	if (cr_policy_open(&run, &out, b, cr_bundle_policy(b, mi),
-		    &ev->limits) == CR_OK) {
-		worker_send(fd, &out);
+	if (cr_policy_open_covered(&run, &out, b, cr_bundle_policy(b, mi),
+		    &ev->limits, ev->hits ? &lines : NULL) == CR_OK) {
+		worker_send(fd, &out, NULL);
 		if (disabled(ev, &out.meta))
 			skip_disabled(&out, ev->selection->reason);
 		else
@@ -521,8 +584,9 @@ static void worker_run(const struct evaluator *ev, int fd, uint32_t bi,
 	}
 	fflush(stdout);
 	out.duration_ms = ms_since(&start);
-	worker_send(fd, &out);
+	worker_send(fd, &out, ev->hits ? &lines : NULL);
 	cr_policy_outcome_release(&out);
+	cr_lines_release(&lines);
 }
 
 static __attribute__((noreturn)) void worker_main(const struct evaluator *ev,
@@ -643,121 +707,12 @@ static int evaluate(struct evaluator *ev, cr_ctx *ctx, cr_policy_outcome *o,
 		if (rc != CR_OK)
 			break;
 		cr_policy_outcome_release(o);
-		rc = outcome_from_json(o, text);
+		rc = outcome_from_json(o, text, ev->hits);
 		free(text);
 	}
 	if (rc != CR_OK)
 		worker_failed(ev, o, rc, ms_since(&start));
 	return CR_OK;
-}
-
-/* --- metadata ---------------------------------------------------------- */
-
-/* Problems name modules as Lua messages do: bundle/path:line. */
-static void problem(struct evaluator *ev, const cr_bundle *b,
-	const cr_module *m, uint32_t line, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
-static void problem(struct evaluator *ev, const cr_bundle *b,
-	const cr_module *m, uint32_t line, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(ev->problems, "%s%s/%s:%u: ", ev->problem_count ? "\n" : "",
-		cr_bundle_name(b), m->path, line);
-	va_start(ap, fmt);
-	vfprintf(ev->problems, fmt, ap);
-	va_end(ap);
-	ev->problem_count++;
-}
-
-static bool id_valid(const char *id)
-{
-	if (!id || !*id)
-		return false;
-	return id[strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		"abcdefghijklmnopqrstuvwxyz0123456789._-")] == '\0';
-}
-
-static const struct seen_id *find_id(const struct evaluator *ev,
-	const char *id)
-{
-	for (size_t i = 0; i < ev->id_count; i++) {
-		if (!strcmp(ev->ids[i].id, id))
-			return &ev->ids[i];
-	}
-	return NULL;
-}
-
-static int remember_id(struct evaluator *ev, const char *id,
-	const cr_bundle *b, const cr_module *m, uint32_t line)
-{
-	struct seen_id *grown;
-	size_t cap;
-
-	if (ev->id_count == ev->id_cap) {
-		cap = ev->id_cap ? ev->id_cap * 2 : 64;
-		grown = realloc(ev->ids, cap * sizeof *grown);
-		if (!grown)
-			return CR_ENOMEM;
-		ev->ids = grown;
-		ev->id_cap = cap;
-	}
-	if (!(ev->ids[ev->id_count].id = strdup(id)))
-		return CR_ENOMEM;
-	ev->ids[ev->id_count].bundle = b;
-	ev->ids[ev->id_count].module = m;
-	ev->ids[ev->id_count].line = line;
-	ev->id_count++;
-	return CR_OK;
-}
-
-/* Policy severities are spelled exactly as in the docs: lowercase. */
-static bool severity_valid(const char *name, cr_severity *out)
-{
-	return cr_severity_parse(out, name) == CR_OK &&
-		!strcmp(cr_severity_name(*out), name);
-}
-
-static void check_id(struct evaluator *ev, const cr_bundle *b,
-	const cr_module *m, const cr_policy_meta *meta)
-{
-	const struct seen_id *first;
-
-	if (!id_valid(meta->id)) {
-		problem(ev, b, m, meta->line, "invalid policy id '%s' (use "
-			"letters, digits, '.', '_' and '-')",
-			meta->id ? meta->id : "");
-	} else if ((first = find_id(ev, meta->id))) {
-		problem(ev, b, m, meta->line, "duplicate policy id '%s' (first "
-			"declared at %s/%s:%u)", meta->id,
-			cr_bundle_name(first->bundle), first->module->path,
-			first->line);
-	}
-}
-
-/* Record every problem of meta; true when there is none. */
-static bool meta_valid(struct evaluator *ev, const cr_bundle *b,
-	const cr_module *m, const cr_policy_meta *meta, cr_severity *sev)
-{
-	size_t before = ev->problem_count;
-
-	check_id(ev, b, m, meta);
-	if (!meta->title || !*meta->title)
-		problem(ev, b, m, meta->line, "the title is empty");
-	if (!meta->category || !cr_bundle_find_category(b, meta->category))
-		problem(ev, b, m, meta->line, "unknown category '%s' (bundle.yml "
-			"of '%s' does not declare it)",
-			meta->category ? meta->category : "",
-			cr_bundle_name(b));
-	if (!meta->severity || !severity_valid(meta->severity, sev))
-		problem(ev, b, m, meta->line, "severity '%s' is not one of "
-			"critical, high, medium, low, info",
-			meta->severity ? meta->severity : "");
-	if (!(meta->weight > 0) || !isfinite(meta->weight))
-		problem(ev, b, m, meta->line, "weight must be a positive number "
-			"(got %g)", meta->weight);
-	return ev->problem_count == before;
 }
 
 /* --- the report ------------------------------------------------------------ */
@@ -794,7 +749,8 @@ static int add_findings(struct evaluator *ev, const cr_policy_result *p,
 
 	for (size_t i = 0; i < o->finding_count; i++) {
 		f = &o->findings[i];
-		loc = (cr_location){ .path = f->path, .line = f->line };
+		loc = (cr_location){ .path = f->path, .line = f->line,
+			.commit = f->commit };
 		rf = (cr_finding){
 			.policy = p->id,
 			.severity = p->severity,
@@ -803,6 +759,8 @@ static int add_findings(struct evaluator *ev, const cr_policy_result *p,
 			.locations = f->path ? &loc : NULL,
 			.location_count = f->path ? 1 : 0,
 			.fingerprint = (char *)f->fingerprint,
+			.waived = f->suppressed != NULL,
+			.waiver = f->suppressed,
 		};
 		if ((rc = cr_report_add_finding(ev->report, NULL, &rf)) != CR_OK)
 			return rc;
@@ -833,13 +791,10 @@ static int record_declared(struct evaluator *ev, const cr_bundle *b,
 	const cr_policy_meta *meta = &o->meta;
 	cr_policy_result p = { 0 };
 	cr_severity sev;
-	int rc;
 
-	if (!meta_valid(ev, b, m, meta, &sev)) {
-		if (id_valid(meta->id) && !find_id(ev, meta->id))
-			return remember_id(ev, meta->id, b, m, meta->line);
-		return CR_OK;
-	}
+	if (!cr_validate_policy(ev->validator, &ev->problems, b, m, meta,
+		    &sev))
+		return ev->problems.oom ? CR_ENOMEM : CR_OK;
 	p.id = meta->id;
 	p.title = meta->title;
 	p.category = meta->category;
@@ -847,8 +802,6 @@ static int record_declared(struct evaluator *ev, const cr_bundle *b,
 	p.remediation = meta->remediation;
 	p.severity = sev;
 	p.weight = meta->weight;
-	if ((rc = remember_id(ev, meta->id, b, m, meta->line)) != CR_OK)
-		return rc;
 	return add_result(ev, &p, b, m, o);
 }
 
@@ -891,6 +844,8 @@ static int run_all(struct evaluator *ev, cr_ctx *ctx)
 		b = ev->bundles[bi];
 		for (size_t mi = 0; mi < cr_bundle_policy_count(b) && !rc; mi++) {
 			m = cr_bundle_policy(b, mi);
+			if (ev->only && m != ev->only)
+				continue;
 			rc = evaluate(ev, ctx, &o, (uint32_t)bi, (uint32_t)mi);
 			if (rc)
 				break;
@@ -914,6 +869,38 @@ int cr_eval_run(cr_report *report, cr_ctx *ctx, const cr_graph *g,
 		limits, NULL);
 }
 
+/* Everything but what to run is set in ev. */
+static int run_evaluator(struct evaluator *ev, cr_ctx *ctx,
+	const cr_limits *limits)
+{
+	int rc;
+
+	if (!ev->report || !ev->graph || (ev->bundle_count && !ev->bundles))
+		return cr_error_set(ctx, CR_EINVAL, "cr_eval_run: bad argument");
+	if (!cr_graph_frozen(ev->graph))
+		return cr_error_set(ctx, CR_EINVAL,
+			"cr_eval_run: the fact graph is not frozen");
+	if (limits)
+		ev->limits = *limits;
+	else
+		cr_limits_default(&ev->limits);
+	if (cr_validator_new(&ev->validator) != CR_OK)
+		return cr_error_set(ctx, CR_ENOMEM, "out of memory");
+	rc = add_categories(ev);
+	if (rc)
+		rc = cr_error_set(ctx, rc, "out of memory");
+	else
+		rc = run_all(ev, ctx);
+	worker_stop(ev);
+	if (rc == CR_OK && ev->problems.oom)
+		rc = cr_error_set(ctx, CR_ENOMEM, "out of memory");
+	else if (rc == CR_OK && ev->problems.count)
+		rc = cr_problems_report(&ev->problems, ctx, CR_EBUNDLE);
+	cr_validator_free(ev->validator);
+	cr_problems_release(&ev->problems);
+	return rc;
+}
+
 int cr_eval_run_selected(cr_report *report, cr_ctx *ctx, const cr_graph *g,
 	const cr_bundle *const *bundles, size_t bundle_count,
 	const cr_limits *limits, const cr_eval_selection *selection)
@@ -926,35 +913,26 @@ int cr_eval_run_selected(cr_report *report, cr_ctx *ctx, const cr_graph *g,
 		.selection = selection,
 		.fd = -1,
 	};
-	char *problems = NULL;
-	size_t problems_len = 0;
-	int rc;
 
-	if (!report || !g || (bundle_count && !bundles))
-		return cr_error_set(ctx, CR_EINVAL, "cr_eval_run: bad argument");
-	if (!cr_graph_frozen(g))
+	return run_evaluator(&ev, ctx, limits);
+}
+
+int cr_eval_run_module(cr_report *report, cr_ctx *ctx, const cr_graph *g,
+	const cr_bundle *b, size_t index, const cr_limits *limits,
+	cr_lines *hits)
+{
+	struct evaluator ev = {
+		.report = report,
+		.graph = g,
+		.bundles = &b,
+		.bundle_count = 1,
+		.hits = hits,
+		.fd = -1,
+	};
+
+	if (!b || index >= cr_bundle_policy_count(b))
 		return cr_error_set(ctx, CR_EINVAL,
-			"cr_eval_run: the fact graph is not frozen");
-	if (limits)
-		ev.limits = *limits;
-	else
-		cr_limits_default(&ev.limits);
-	ev.problems = open_memstream(&problems, &problems_len);
-	if (!ev.problems)
-		return cr_error_set(ctx, CR_ENOMEM, "out of memory");
-	rc = add_categories(&ev);
-	if (rc)
-		rc = cr_error_set(ctx, rc, "out of memory");
-	else
-		rc = run_all(&ev, ctx);
-	worker_stop(&ev);
-	if (fclose(ev.problems) != 0 && rc == CR_OK)
-		rc = cr_error_set(ctx, CR_ENOMEM, "out of memory");
-	else if (rc == CR_OK && ev.problem_count)
-		rc = cr_error_set(ctx, CR_EBUNDLE, "%s", problems);
-	for (size_t i = 0; i < ev.id_count; i++)
-		free(ev.ids[i].id);
-	free(ev.ids);
-	free(problems);
-	return rc;
+			"cr_eval_run_module: bad argument");
+	ev.only = cr_bundle_policy(b, index);
+	return run_evaluator(&ev, ctx, limits);
 }

@@ -31,11 +31,15 @@ static const struct { const char *method, *kind; } fact_kinds[] = {
 	/* containers (facts/docker*.c, facts/compose.c) */
 	{ "dockerfiles", "dockerfile" },
 	{ "docker_stages", "docker_stage" },
+	{ "docker_instructions", "docker_instruction" },
+	{ "compose_files", "compose_file" },
 	{ "compose_services", "compose_service" },
 	/* Kubernetes, Helm, Kustomize (facts/k8s*.c, facts/helm.c) */
 	{ "k8s_objects", "k8s_object" },
 	{ "workloads", "workload" },
 	{ "containers", "container" },
+	{ "rbac_rules", "rbac_rule" },
+	{ "helm_charts", "helm_chart" },
 	/* documents, hygiene and code signals (facts/docs.c, signals.c) */
 	{ "docs", "doc" },
 	{ "env_examples", "env_example" },
@@ -62,12 +66,20 @@ static const struct { const char *label; bool single; } edge_methods[] = {
 	{ "job", true },
 	/* containers */
 	{ "stages", false }, { "final_stage", true }, { "instructions", false },
-	{ "dockerfile", true }, { "base_stage", true }, { "services", false },
-	{ "file", true },
-	/* Kubernetes */
+	{ "dockerfile", true }, { "base_stage", true }, { "stage", true },
+	{ "copy_from", true }, { "services", false }, { "file", true },
+	/* Kubernetes, Helm */
 	{ "containers", false }, { "workload", true }, { "object", true },
-	{ "selects", false }, { "targets", false }, { "hpas", false },
-	{ "pdbs", false }, { "network_policies", false }, { "chart", true },
+	{ "service", true }, { "ingress", true }, { "hpa", true },
+	{ "pdb", true }, { "network_policy", true },
+	{ "service_monitor", true }, { "pod_monitor", true },
+	{ "k8s_secret", true }, { "configmap", true },
+	{ "service_account", true }, { "role_binding", true },
+	{ "helm_chart", true }, { "selects", false }, { "targets", false },
+	{ "hpas", false }, { "pdbs", false }, { "network_policies", false },
+	{ "service_monitors", false }, { "pod_monitors", false },
+	{ "ingresses", false }, { "rbac_rules", false }, { "rules", false },
+	{ "bindings", false }, { "templates", false },
 	/* code signals */
 	{ "dependency", true },
 	/* any node */

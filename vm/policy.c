@@ -28,6 +28,10 @@
 #define POLICIES_KEY "crucible.policies" /* policy table -> line */
 #define POLICY_KEY "crucible.policy"     /* the one the module returned */
 #define PARAMS_DEPTH_MAX 32
+#define PROBLEM_MAX 256
+/* Values in a params table: a table that holds itself twice must not make
+ * the copy exponential. */
+#define PARAMS_VALUES_MAX 10000
 
 struct cr_policy_run {
 	cr_sandbox *sb;
@@ -65,6 +69,7 @@ static const struct policy_field policy_fields[] = {
 	{ "remediation", LUA_TSTRING, false },
 	{ "references", LUA_TTABLE, false },
 	{ "params", LUA_TTABLE, false },
+	{ "needs", LUA_TTABLE, false },
 };
 
 static const char *const default_messages[] = {
@@ -114,6 +119,8 @@ static void drop_findings(cr_policy_outcome *o)
 	for (size_t i = 0; i < o->finding_count; i++) {
 		free(o->findings[i].message);
 		free(o->findings[i].path);
+		free(o->findings[i].commit);
+		free(o->findings[i].suppressed);
 	}
 	o->finding_count = 0;
 }
@@ -128,6 +135,9 @@ void cr_policy_outcome_release(cr_policy_outcome *o)
 	free(m->severity);
 	free(m->description);
 	free(m->remediation);
+	free(m->params_problem);
+	cJSON_Delete(m->params);
+	cJSON_Delete(m->needs);
 	drop_findings(o);
 	free(o->findings);
 	free(o->message);
@@ -145,6 +155,25 @@ void cr_policy_outcome_fail(cr_policy_outcome *o, const char *message)
 }
 
 /* --- crucible.policy ---------------------------------------------------- */
+
+/* Field `name` of the table at t, when it is a table, is a list of
+ * strings; otherwise push a description and return false. */
+static bool strings_only(lua_State *L, int t, const char *name)
+{
+	bool ok = true;
+
+	if (raw_field(L, t, name) == LUA_TTABLE) {
+		for (lua_Integer i = 1; ok && i <= (lua_Integer)lua_rawlen(L, -1);
+		     i++) {
+			ok = lua_rawgeti(L, -1, i) == LUA_TSTRING;
+			lua_pop(L, 1);
+		}
+	}
+	lua_pop(L, 1);
+	if (!ok)
+		lua_pushfstring(L, "field '%s' must hold strings only", name);
+	return ok;
+}
 
 /* The table at t has the documented shape; otherwise push a description
  * of the first problem and return false. */
@@ -170,18 +199,7 @@ static bool policy_shape_ok(lua_State *L, int t)
 			return false;
 		}
 	}
-	if (raw_field(L, t, "references") == LUA_TTABLE) {
-		for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, -1); i++) {
-			if (lua_rawgeti(L, -1, i) != LUA_TSTRING) {
-				lua_pushliteral(L,
-					"field 'references' must hold strings only");
-				return false;
-			}
-			lua_pop(L, 1);
-		}
-	}
-	lua_pop(L, 1);
-	return true;
+	return strings_only(L, t, "references") && strings_only(L, t, "needs");
 }
 
 static int crucible_policy(lua_State *L)
@@ -264,6 +282,10 @@ struct finding_args {
 	size_t path_len;
 	const char *key;
 	size_t key_len;
+	const char *commit;
+	size_t commit_len;
+	const char *suppressed;
+	size_t suppressed_len;
 	uint32_t line;
 };
 
@@ -304,6 +326,9 @@ static void read_finding_args(lua_State *L, struct finding_args *a)
 	a->message = finding_string(L, "message", true, &a->message_len);
 	a->path = finding_string(L, "path", false, &a->path_len);
 	a->key = finding_string(L, "key", false, &a->key_len);
+	a->commit = finding_string(L, "commit", false, &a->commit_len);
+	a->suppressed = finding_string(L, "suppressed", false,
+		&a->suppressed_len);
 	a->line = finding_line(L);
 }
 
@@ -332,10 +357,13 @@ static int add_finding(lua_State *L, cr_status kind)
 	cr_policy_finding *f;
 
 	read_finding_args(L, &a);
-	if (kind == CR_STATUS_FAIL)
-		run->fails++;
-	else
-		run->warns++;
+	/* A suppressed finding is shown, waived, and decides nothing. */
+	if (!a.suppressed) {
+		if (kind == CR_STATUS_FAIL)
+			run->fails++;
+		else
+			run->warns++;
+	}
 	if (o->finding_count == CR_POLICY_FINDINGS_MAX) {
 		run->dropped++;
 		return 0;
@@ -348,9 +376,15 @@ static int add_finding(lua_State *L, cr_status kind)
 	f->line = a.line;
 	f->message = text_dup(a.message, a.message_len);
 	f->path = a.path ? text_dup(a.path, a.path_len) : NULL;
-	if (!f->message || (a.path && !f->path)) {
+	f->commit = a.commit ? text_dup(a.commit, a.commit_len) : NULL;
+	f->suppressed = a.suppressed ? text_dup(a.suppressed,
+		a.suppressed_len) : NULL;
+	if (!f->message || (a.path && !f->path) ||
+	    (a.commit && !f->commit) || (a.suppressed && !f->suppressed)) {
 		free(f->message);
 		free(f->path);
+		free(f->commit);
+		free(f->suppressed);
 		return luaL_error(L, "out of memory");
 	}
 	/* The key, when given, is the evidence: the message may change. */
@@ -416,6 +450,178 @@ static void copy_meta_string(lua_State *L, int t, const char *name,
 	lua_pop(L, 1);
 }
 
+/* --- params and needs as JSON -------------------------------------------- *
+ * The converter never allocates on the Lua side (no string conversion, no
+ * table creation), so it cannot raise while it holds a partial cJSON tree;
+ * it reports what it cannot convert in `problem` instead. */
+
+struct to_json {
+	char problem[PROBLEM_MAX];
+	size_t values;
+	bool oom;
+};
+
+static cJSON *value_to_json(lua_State *L, int idx, int depth,
+	struct to_json *tj);
+
+static cJSON *json_oom(struct to_json *tj, cJSON *partial)
+{
+	cJSON_Delete(partial);
+	tj->oom = true;
+	return NULL;
+}
+
+/* 1..n integer keys: a list; string keys only: an object; else neither. */
+static int table_shape(lua_State *L, int idx, lua_Integer *count)
+{
+	bool strings = true, integers = true;
+	lua_Integer n = 0;
+
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		n++;
+		strings = strings && lua_type(L, -2) == LUA_TSTRING;
+		integers = integers && lua_isinteger(L, -2);
+		lua_pop(L, 1);
+	}
+	*count = n;
+	if (n == 0 || (integers && (lua_Integer)lua_rawlen(L, idx) == n))
+		return LUA_TNUMBER;
+	return strings ? LUA_TSTRING : LUA_TNONE;
+}
+
+static cJSON *list_to_json(lua_State *L, int idx, lua_Integer n, int depth,
+	struct to_json *tj)
+{
+	cJSON *arr = cJSON_CreateArray(), *item;
+
+	if (!arr)
+		return json_oom(tj, NULL);
+	for (lua_Integer i = 1; i <= n; i++) {
+		lua_rawgeti(L, idx, i);
+		item = value_to_json(L, lua_gettop(L), depth + 1, tj);
+		lua_pop(L, 1);
+		if (!item || !cJSON_AddItemToArray(arr, item)) {
+			cJSON_Delete(arr);
+			return item ? json_oom(tj, item) : NULL;
+		}
+	}
+	return arr;
+}
+
+static cJSON *object_to_json(lua_State *L, int idx, int depth,
+	struct to_json *tj)
+{
+	cJSON *obj = cJSON_CreateObject(), *item;
+	const char *key;
+	size_t len;
+
+	if (!obj)
+		return json_oom(tj, NULL);
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		key = lua_tolstring(L, -2, &len);
+		if (strlen(key) != len) {
+			snprintf(tj->problem, sizeof tj->problem,
+				"a key holds a NUL byte");
+			item = NULL;
+		} else {
+			item = value_to_json(L, lua_gettop(L), depth + 1, tj);
+		}
+		if (!item || !cJSON_AddItemToObject(obj, key, item)) {
+			lua_pop(L, 2);
+			cJSON_Delete(obj);
+			return item ? json_oom(tj, item) : NULL;
+		}
+		lua_pop(L, 1);
+	}
+	return obj;
+}
+
+static cJSON *table_to_json(lua_State *L, int idx, int depth,
+	struct to_json *tj)
+{
+	lua_Integer n;
+	int shape;
+
+	if (depth > PARAMS_DEPTH_MAX || !lua_checkstack(L, 4)) {
+		snprintf(tj->problem, sizeof tj->problem,
+			"tables nested deeper than %d levels", PARAMS_DEPTH_MAX);
+		return NULL;
+	}
+	shape = table_shape(L, idx, &n);
+	if (shape == LUA_TNUMBER)
+		return list_to_json(L, idx, n, depth, tj);
+	if (shape == LUA_TSTRING)
+		return object_to_json(L, idx, depth, tj);
+	snprintf(tj->problem, sizeof tj->problem,
+		"a table must be a list or have string keys only");
+	return NULL;
+}
+
+static cJSON *value_to_json(lua_State *L, int idx, int depth,
+	struct to_json *tj)
+{
+	cJSON *j = NULL;
+	size_t len;
+	const char *s;
+	double d;
+
+	if (++tj->values > PARAMS_VALUES_MAX) {
+		snprintf(tj->problem, sizeof tj->problem,
+			"more than %d values", PARAMS_VALUES_MAX);
+		return NULL;
+	}
+	switch (lua_type(L, idx)) {
+	case LUA_TTABLE:
+		return table_to_json(L, idx, depth, tj);
+	case LUA_TBOOLEAN:
+		j = cJSON_CreateBool(lua_toboolean(L, idx));
+		break;
+	case LUA_TSTRING:
+		s = lua_tolstring(L, idx, &len);
+		if (strlen(s) != len) {
+			snprintf(tj->problem, sizeof tj->problem,
+				"a string holds a NUL byte");
+			return NULL;
+		}
+		j = cJSON_CreateString(s);
+		break;
+	case LUA_TNUMBER:
+		d = lua_isinteger(L, idx) ? (double)lua_tointeger(L, idx) :
+			lua_tonumber(L, idx);
+		if (!isfinite(d)) {
+			snprintf(tj->problem, sizeof tj->problem,
+				"numbers must be finite");
+			return NULL;
+		}
+		j = cJSON_CreateNumber(d);
+		break;
+	default:
+		snprintf(tj->problem, sizeof tj->problem,
+			"a %s is not a plain value", luaL_typename(L, idx));
+		return NULL;
+	}
+	return j ? j : json_oom(tj, NULL);
+}
+
+/* Field `name` of the policy table t, when it is a table, as JSON into
+ * *slot; what cannot be converted is described in *problem (when given). */
+static void copy_meta_json(lua_State *L, int t, const char *name,
+	cJSON **slot, char **problem)
+{
+	struct to_json tj = { .problem = "" };
+
+	if (raw_field(L, t, name) == LUA_TTABLE)
+		*slot = value_to_json(L, lua_gettop(L), 1, &tj);
+	lua_pop(L, 1);
+	if (tj.oom)
+		luaL_error(L, "out of memory");
+	if (!*slot && tj.problem[0] && problem &&
+	    !(*problem = strdup(tj.problem)))
+		luaL_error(L, "out of memory");
+}
+
 static void copy_meta(lua_State *L, int t, cr_policy_meta *m, int line)
 {
 	copy_meta_string(L, t, "id", &m->id);
@@ -427,6 +633,8 @@ static void copy_meta(lua_State *L, int t, cr_policy_meta *m, int line)
 	m->weight = raw_field(L, t, "weight") == LUA_TNUMBER ?
 		lua_tonumber(L, -1) : 1;
 	lua_pop(L, 1);
+	copy_meta_json(L, t, "params", &m->params, &m->params_problem);
+	copy_meta_json(L, t, "needs", &m->needs, NULL);
 	m->line = (uint32_t)line;
 }
 
@@ -471,6 +679,13 @@ static int open_module(lua_State *L)
 int cr_policy_open(cr_policy_run **out, cr_policy_outcome *outcome,
 	const cr_bundle *b, const cr_module *m, const cr_limits *limits)
 {
+	return cr_policy_open_covered(out, outcome, b, m, limits, NULL);
+}
+
+int cr_policy_open_covered(cr_policy_run **out, cr_policy_outcome *outcome,
+	const cr_bundle *b, const cr_module *m, const cr_limits *limits,
+	cr_lines *hits)
+{
 	cr_policy_run *run;
 	cr_ctx *ctx = NULL;
 	int rc;
@@ -490,6 +705,8 @@ int cr_policy_open(cr_policy_run **out, cr_policy_outcome *outcome,
 		cr_policy_outcome_fail(outcome, cr_ctx_error(ctx));
 		goto done;
 	}
+	if (hits)
+		cr_sandbox_cover(run->sb, m, hits);
 	rc = cr_sandbox_run(run->sb, open_module, run);
 	if (rc)
 		cr_policy_outcome_fail(outcome, cr_sandbox_error(run->sb));
@@ -548,6 +765,22 @@ static void push_json(lua_State *L, const cJSON *item, int depth)
 		lua_pushnil(L);
 }
 
+/* Replace the params entry on top by its default when it is a
+ * declaration (a table with a string `type`); a plain value is its own
+ * default. */
+static void entry_default(lua_State *L)
+{
+	int entry = lua_gettop(L);
+
+	if (lua_type(L, entry) != LUA_TTABLE)
+		return;
+	if (raw_field(L, entry, "type") == LUA_TSTRING) {
+		raw_field(L, entry, "default");
+		lua_replace(L, entry);
+	}
+	lua_settop(L, entry);
+}
+
 /* A new table: the policy's params defaults (top-level keys), then every
  * top-level key of the bundle's params for this policy id on top. */
 static void push_params(lua_State *L, const cr_policy_run *run, int policy)
@@ -561,6 +794,7 @@ static void push_params(lua_State *L, const cr_policy_run *run, int policy)
 	if (raw_field(L, policy, "params") == LUA_TTABLE) {
 		lua_pushnil(L);
 		while (lua_next(L, -2)) {
+			entry_default(L);
 			lua_pushvalue(L, -2);
 			lua_insert(L, -2);
 			lua_rawset(L, params);

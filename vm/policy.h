@@ -16,17 +16,23 @@
 #ifndef CRUCIBLE_VM_POLICY_H
 #define CRUCIBLE_VM_POLICY_H
 
+#include <cjson/cJSON.h>
+
 #include "crucible/bundle.h"
 #include "crucible/eval.h"
 #include "crucible/graph.h"
 #include "crucible/report.h"
+#include "vm/coverage.h"
 
 /* Longest message, path or metadata string kept, in bytes. */
 #define CR_POLICY_TEXT_MAX 4096
 /* Findings kept per policy; more are counted, not kept. */
 #define CR_POLICY_FINDINGS_MAX 1000
 
-/* What crucible.policy{...} declared, unvalidated beyond Lua types. */
+/* What crucible.policy{...} declared, unvalidated beyond Lua types.
+ * `params` is the params table as JSON: each entry either a declaration
+ * ({type = ..., default = ..., description = ...}) or, old style, a plain
+ * default value; vm/validate.h judges it. */
 typedef struct cr_policy_meta {
 	char *id;
 	char *title;
@@ -34,8 +40,11 @@ typedef struct cr_policy_meta {
 	char *severity;
 	char *description;   /* or NULL */
 	char *remediation;   /* or NULL */
+	char *params_problem; /* why params could not be read as JSON, or NULL */
 	double weight;       /* 1 when not given */
 	uint32_t line;       /* of the crucible.policy call, 0 if unknown */
+	cJSON *params;       /* object, or NULL when not given */
+	cJSON *needs;        /* array of fact kinds (strings), or NULL */
 } cr_policy_meta;
 
 typedef struct cr_policy_finding {
@@ -43,6 +52,9 @@ typedef struct cr_policy_finding {
 	char *message;
 	char *path;          /* or NULL */
 	uint32_t line;       /* 0 when not given */
+	char *commit;        /* the commit it was found in, or NULL */
+	char *suppressed;    /* why it is accepted (a waived finding that
+				does not fail the policy), or NULL */
 	char fingerprint[33];
 } cr_policy_finding;
 
@@ -75,9 +87,15 @@ typedef struct cr_policy_run cr_policy_run;
  * return is negative.  `outcome` must stay valid until cr_policy_close(). */
 int cr_policy_open(cr_policy_run **out, cr_policy_outcome *outcome,
 	const cr_bundle *b, const cr_module *m, const cr_limits *limits);
+/* The same, recording in *hits (NULL: no coverage) the lines of m that
+ * run, until cr_policy_close(). */
+int cr_policy_open_covered(cr_policy_run **out, cr_policy_outcome *outcome,
+	const cr_bundle *b, const cr_module *m, const cr_limits *limits,
+	cr_lines *hits);
 
 /* Stage two: run check(repo, params) against the frozen graph g, params
- * being the policy's defaults overlaid with the bundle's.  The outcome is
+ * being the policy's defaults (a declaration's `default`, or the plain
+ * value of an old-style params table) overlaid with the bundle's.  The outcome is
  * done afterwards, whatever happened. */
 void cr_policy_check(cr_policy_run *run, const cr_graph *g);
 

@@ -44,6 +44,11 @@ struct cr_sandbox {
 	bool spent;
 	char spent_message[256];
 	char error[MESSAGE_MAX];
+	/* Coverage: the module whose lines are recorded, its chunk name
+	 * once loaded, and where the lines go; all NULL when off. */
+	const cr_module *cover_module;
+	char *cover_chunk;
+	cr_lines *cover_hits;
 };
 
 /* Marks a library module whose top level is still running. */
@@ -78,20 +83,33 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	return block;
 }
 
-static void budget_hook(lua_State *L, lua_Debug *ar);
+static void sandbox_hook(lua_State *L, lua_Debug *ar);
 
+/* Lua has one hook per state: the count hook spends the budget, and the
+ * line hook, when coverage is on, records lines.  Once the budget is
+ * spent only the count hook is left. */
 static void budget_arm(lua_State *L, cr_sandbox *sb)
 {
 	sb->step = sb->remaining < BUDGET_STEP ? (int)sb->remaining : BUDGET_STEP;
 	if (sb->step == 0)
 		sb->step = 1;
-	lua_sethook(L, budget_hook, LUA_MASKCOUNT, sb->step);
+	lua_sethook(L, sandbox_hook, LUA_MASKCOUNT |
+		(sb->cover_hits ? LUA_MASKLINE : 0), sb->step);
 }
 
-static void budget_hook(lua_State *L, lua_Debug *ar)
+/* A line of the covered module ran.  Memory for the set comes from
+ * malloc, not the Lua heap: coverage must not change what fits. */
+static void cover_line(lua_State *L, cr_sandbox *sb, lua_Debug *ar)
 {
-	cr_sandbox *sb = sandbox_of(L);
+	if (!sb->cover_chunk || !lua_getinfo(L, "S", ar) ||
+	    strcmp(ar->source, sb->cover_chunk) != 0)
+		return;
+	if (ar->currentline > 0)
+		cr_lines_add(sb->cover_hits, (uint32_t)ar->currentline);
+}
 
+static void budget_hook(lua_State *L, cr_sandbox *sb, lua_Debug *ar)
+{
 	if (!sb->spent) {
 		if (sb->remaining > (uint64_t)sb->step) {
 			sb->remaining -= (uint64_t)sb->step;
@@ -105,10 +123,20 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
 			"%s:%d: instruction budget of %llu exceeded",
 			ar->short_src, ar->currentline,
 			(unsigned long long)sb->budget);
-		lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+		lua_sethook(L, sandbox_hook, LUA_MASKCOUNT, 1);
 	}
 	lua_pushstring(L, sb->spent_message);
 	lua_error(L);
+}
+
+static void sandbox_hook(lua_State *L, lua_Debug *ar)
+{
+	cr_sandbox *sb = sandbox_of(L);
+
+	if (ar->event == LUA_HOOKLINE)
+		cover_line(L, sb, ar);
+	else
+		budget_hook(L, sb, ar);
 }
 
 /* load(chunk [, chunkname [, mode [, env]]]) with the mode forced to "t".
@@ -312,7 +340,15 @@ void cr_sandbox_free(cr_sandbox *sb)
 	if (!sb)
 		return;
 	lua_close(sb->L);
+	free(sb->cover_chunk);
 	free(sb);
+}
+
+void cr_sandbox_cover(cr_sandbox *sb, const cr_module *m, cr_lines *hits)
+{
+	sb->cover_module = m;
+	sb->cover_hits = hits;
+	budget_arm(sb->L, sb);
 }
 
 static void describe_memory_error(cr_sandbox *sb)
@@ -383,8 +419,12 @@ void cr_sandbox_load_module(lua_State *L, const cr_module *m)
 		lua_pushfstring(L, "=%s/%s", cr_bundle_name(b), m->path) :
 		lua_pushfstring(L, "=%s", m->path);
 
+	cr_sandbox *sb = sandbox_of(L);
+
 	if (luaL_loadbufferx(L, m->source, m->len, chunkname, "t") != LUA_OK)
 		lua_error(L);
+	if (m == sb->cover_module && !sb->cover_chunk)
+		sb->cover_chunk = strdup(chunkname);
 	lua_remove(L, -2);
 }
 

@@ -16,6 +16,7 @@
 
 #include "crucible/bundle.h"
 #include "crucible/eval.h"
+#include "vm/coverage.h"
 
 typedef struct cr_sandbox cr_sandbox;
 
@@ -27,6 +28,11 @@ typedef struct cr_sandbox cr_sandbox;
 int cr_sandbox_new(cr_sandbox **out, cr_ctx *ctx, const cr_bundle *bundle,
 	const cr_limits *limits);
 void cr_sandbox_free(cr_sandbox *sb);
+
+/* Record in *hits (which must outlive the sandbox) every line of module m
+ * that runs from now on: m's top level when it is loaded later, and every
+ * function it defines.  Costs a hook call per line. */
+void cr_sandbox_cover(cr_sandbox *sb, const cr_module *m, cr_lines *hits);
 
 /* Call fn(ud) (ud as a light userdata at index 1) in protected mode.
  * Returns 0, or CR_ELIMIT (instruction budget or memory cap) or CR_EBUNDLE

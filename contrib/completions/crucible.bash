@@ -8,20 +8,28 @@
 # The lists below follow `crucible <command> --help`; tests/test_integrations.c
 # fails when an option printed there is missing here.
 
-_crucible_commands='eval facts config summary version help'
+_crucible_commands='eval facts build verify inspect test config summary version help'
 
 _crucible_eval_opts='--bundle --format --output --only --quiet --summary
 	--fail-under --fail-on --config --no-config --baseline --write-baseline
-	--no-inline-ignores --policy-timeout --policy-memory
-	--policy-instructions --policy-cpu --no-color --verbose -v --help -h'
-_crucible_facts_opts='--output --help -h'
+	--no-inline-ignores --trusted-key --policy-timeout --policy-memory
+	--policy-instructions --policy-cpu --no-color --verbose -v --help -h
+	--history --since --no-cache --no-redact'
+_crucible_facts_opts='--output --history --since --no-cache --no-redact
+	--help -h'
+_crucible_build_opts='--output -o --sign --strict --help -h'
+_crucible_verify_opts='--key --help -h'
+_crucible_inspect_opts='--builtin --key --format --help -h'
+_crucible_test_opts='--run --coverage --coverage-min --format --output -o
+	--help -h'
 _crucible_config_check_opts='--config --help -h'
 _crucible_summary_opts='--format --output --top --skip-invalid --help -h'
 
 # Options followed by a value (in the next word, or after '=').
 _crucible_value_opts='--bundle --format --output --fail-under --fail-on
 	--config --baseline --write-baseline --policy-timeout --policy-memory
-	--policy-instructions --policy-cpu --top'
+	--policy-instructions --policy-cpu --top --trusted-key --sign --key -o
+	--since --run --coverage-min'
 
 _crucible_eval_formats='text json sarif markdown junit html'
 _crucible_summary_formats='markdown html csv'
@@ -29,7 +37,7 @@ _crucible_severities='critical high medium low info'
 
 _crucible_takes_value()
 {
-	[[ $1 == --* && " ${_crucible_value_opts//[$'\n\t']/ } " == *" $1 "* ]]
+	[[ $1 == -* && " ${_crucible_value_opts//[$'\n\t']/ } " == *" $1 "* ]]
 }
 
 # COMPREPLY from a word list.
@@ -61,6 +69,10 @@ _crucible_value()
 	--format)
 		if [[ $cmd == summary ]]; then
 			_crucible_words "$_crucible_summary_formats" "$cur"
+		elif [[ $cmd == inspect ]]; then
+			_crucible_words 'text json' "$cur"
+		elif [[ $cmd == test ]]; then
+			_crucible_words 'text junit' "$cur"
 		else
 			_crucible_words "$_crucible_eval_formats" "$cur"
 		fi
@@ -69,7 +81,10 @@ _crucible_value()
 		_crucible_words "$_crucible_severities" "$cur"
 		;;
 	--bundle)
+		# A directory or a bundle file.
 		_crucible_paths dirs "$cur"
+		mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < \
+			<(compgen -f -X '!*.crb' -- "$cur")
 		;;
 	--output)
 		# eval also takes FORMAT=FILE: offer the prefixes next to files.
@@ -82,7 +97,8 @@ _crucible_value()
 			compopt -o nospace 2>/dev/null
 		fi
 		;;
-	--config | --baseline | --write-baseline)
+	--config | --baseline | --write-baseline | --trusted-key | --sign | \
+	--key | -o)
 		_crucible_paths files "$cur"
 		;;
 	esac
@@ -147,6 +163,10 @@ _crucible()
 	case $cmd in
 	eval) opts=$_crucible_eval_opts ;;
 	facts) opts=$_crucible_facts_opts ;;
+	build) opts=$_crucible_build_opts ;;
+	verify) opts=$_crucible_verify_opts ;;
+	inspect) opts=$_crucible_inspect_opts ;;
+	test) opts=$_crucible_test_opts ;;
 	summary) opts=$_crucible_summary_opts ;;
 	config)
 		if [[ -z $sub ]]; then
@@ -164,7 +184,7 @@ _crucible()
 
 	if [[ $cur == -* ]]; then
 		_crucible_words "$opts" "$cur"
-	elif [[ $cmd == summary ]]; then
+	elif [[ $cmd == summary || $cmd == verify || $cmd == inspect ]]; then
 		_crucible_paths files "$cur"
 	else
 		_crucible_paths dirs "$cur"

@@ -1,7 +1,8 @@
 /*
  * secrets.h - the secret detection engine: rule sets and the scanner.
  *
- * A rule set is data (YAML, see docs/secrets.md): each rule has a PCRE2
+ * A rule set is data (YAML, see docs/secrets-rules.md; how detection
+ * works is in docs/secrets.md): each rule has a PCRE2
  * regex with an optional secret capture group, prefilter keywords, a
  * minimum entropy, path globs and allowlists.  The built-in set lives in
  * facts/secrets/rules.yml and is embedded in the binary; a bundle may
@@ -83,7 +84,9 @@ int cr_secret_scanner_new(cr_secret_scanner **out, cr_ctx *ctx,
 void cr_secret_scanner_free(cr_secret_scanner *s);
 
 /* Scan `len` bytes of the file at repository-relative `path` (used by
- * path globs and allowlists).  The matches, in buffer order, are valid
+ * path globs and allowlists; a path the global allowlist names yields no
+ * match).  Overlapping matches of different rules are reported once, for
+ * the rule listed first.  The matches, in buffer order, are valid
  * until the next scan with the same scanner.  Errors: CR_ENOMEM,
  * CR_ELIMIT (a regex hit PCRE2's match limit; the other rules' matches
  * are still returned). */

@@ -2,38 +2,51 @@
 -- the node's kernel interface.
 
 local common = require "common"
-local docker = require "docker"
 
-local function is_root_user(spec)
-  local user = spec:match("^([^:%s]+)") or ""
-  return user == "root" or user == "0"
+-- The stages whose image configuration the final stage inherits: the
+-- final stage itself, then each earlier stage its FROM names.
+local function stage_chain(final)
+  local chain, stage = {}, final
+  while stage do
+    chain[#chain + 1] = stage
+    stage = stage:base_stage()
+  end
+  return chain
+end
+
+-- The USER instruction in effect in the final stage, or nil.
+local function user_instruction(chain)
+  for _, stage in ipairs(chain) do
+    local user
+    for _, ins in ipairs(stage:instructions()) do
+      if ins.instruction == "USER" then
+        user = ins
+      end
+    end
+    if user then
+      return user
+    end
+  end
+  return nil
 end
 
 -- nil when the final stage runs as a non-root user, else the finding.
-local function root_finding(f)
-  local stages = docker.stages(docker.instructions(f))
-  local final = stages[#stages]
-  if not final then
-    return nil -- no FROM: not a buildable Dockerfile
+local function root_finding(df)
+  local final = df:final_stage()
+  if not final or not df.runs_as_root then
+    return nil -- no FROM (not a buildable Dockerfile), or not root
   end
-  local user
-  for _, ins in ipairs(final.body) do
-    if ins.cmd == "USER" then
-      user = ins
-    end
-  end
-  if user and not is_root_user(user.args) then
-    return nil
-  end
-  if not user and final.image:match(":nonroot") then
+  local chain = stage_chain(final)
+  local user = user_instruction(chain)
+  if not user and chain[#chain].image:match(":nonroot") then
     return nil -- e.g. distroless :nonroot images set a non-root user
   end
   if user then
-    return { message = f.path .. ": the final stage switches to USER " ..
-      user.args, path = f.path, line = user.line }
+    return { message = df.path .. ": the final stage switches to USER " ..
+      user.arguments, path = df.path, line = user.line }
   end
-  return { message = f.path .. ": the final stage has no USER " ..
-    "instruction, so it runs as root", path = f.path, line = final.from.line }
+  return { message = df.path .. ": the final stage has no USER " ..
+    "instruction, so it runs as root", path = df.path, line = final.line }
 end
 
 return crucible.policy{
@@ -52,13 +65,13 @@ return crucible.policy{
     "https://docs.docker.com/build/building/best-practices/#user",
   },
   check = function(repo)
-    local dockerfiles = docker.files(repo)
+    local dockerfiles = repo:dockerfiles()
     if #dockerfiles == 0 then
       return skip("no Dockerfile")
     end
     local good = 0
-    for _, f in ipairs(dockerfiles) do
-      local finding = root_finding(f)
+    for _, df in ipairs(dockerfiles) do
+      local finding = root_finding(df)
       if finding then
         fail(finding)
       else

@@ -1,32 +1,22 @@
 -- `FROM node` builds today's node; a rebuild next month ships another.
 
 local common = require "common"
-local docker = require "docker"
 
--- The tag of an image reference, or nil: "a:1", "host:5000/a:1" -> "1".
-local function image_tag(image)
-  local last = image:match("([^/]*)$")
-  return last:match(":(.+)$")
-end
-
--- Is the image pulled from a registry?  Not scratch, not an earlier
--- stage (`stages` holds the names seen so far), not decided by a build arg.
-local function is_pulled(image, stages)
-  local lower = image:lower()
-  return lower ~= "scratch" and not stages[lower] and
-    not image:find("$", 1, true)
+-- Is the stage's image pulled from a registry?  Not scratch, not an
+-- earlier stage, not decided by a build argument without default.
+local function is_pulled(stage)
+  return not (stage.scratch or stage.from_stage or stage.dynamic)
 end
 
 -- What is wrong with how a pulled image is pinned, or nil.
-local function pin_problem(image, require_digest)
-  if image:find("@sha256:", 1, true) then
+local function pin_problem(stage, require_digest)
+  if stage.pinned then
     return nil
   end
-  local tag = image_tag(image)
-  if not tag then
+  if not stage.tag then
     return "has no tag, so it means :latest"
   end
-  if tag == "latest" then
+  if stage.latest then
     return "uses the moving :latest tag"
   end
   if require_digest then
@@ -51,29 +41,23 @@ return crucible.policy{
     require_digest = false, -- true: a version tag alone is not enough
   },
   check = function(repo, params)
-    local dockerfiles = docker.files(repo)
-    local total, pinned = 0, 0
-    for _, f in ipairs(dockerfiles) do
-      local stages = {}
-      for _, stage in ipairs(docker.stages(docker.instructions(f))) do
-        if is_pulled(stage.image, stages) then
-          local problem = pin_problem(stage.image, params.require_digest)
-          total = total + 1
-          if problem then
-            fail{ message = string.format("%s:%d: FROM %s %s", f.path,
-              stage.from.line, stage.image, problem), path = f.path,
-              line = stage.from.line }
-          else
-            pinned = pinned + 1
-          end
-        end
-        if stage.name then
-          stages[stage.name:lower()] = true
-        end
-      end
-    end
+    local dockerfiles = repo:dockerfiles()
     if #dockerfiles == 0 then
       return skip("no Dockerfile")
+    end
+    local total, pinned = 0, 0
+    for _, stage in ipairs(repo:docker_stages()) do
+      if is_pulled(stage) then
+        local problem = pin_problem(stage, params.require_digest)
+        total = total + 1
+        if problem then
+          fail{ message = string.format("%s:%d: FROM %s %s", stage.path,
+            stage.line, stage.image, problem), path = stage.path,
+            line = stage.line }
+        else
+          pinned = pinned + 1
+        end
+      end
     end
     if total == 0 then
       return pass("no base image is pulled from a registry")

@@ -2,7 +2,6 @@
 -- node_modules into the image builder, and often into the image.
 
 local common = require "common"
-local docker = require "docker"
 
 local function ignore_file(repo, dockerfile)
   local candidates = {
@@ -30,7 +29,7 @@ return crucible.policy{
   remediation = "Add a .dockerignore next to the Dockerfile (or at the " ..
     "root) that excludes .git, .env*, secrets and build outputs.",
   check = function(repo)
-    local dockerfiles = docker.files(repo)
+    local dockerfiles = repo:dockerfiles()
     if #dockerfiles == 0 then
       return skip("no Dockerfile")
     end

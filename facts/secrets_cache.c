@@ -1,0 +1,501 @@
+/*
+ * secrets_cache.c - what scanning each piece of content found, on disk,
+ * so that a second run over an unchanged repository scans nothing again.
+ *
+ * A record is keyed by 20 bytes that name the content: a history blob's
+ * object id, or for a working-tree file a hash of its path and stat data
+ * (secrets.c).  It says whether the content was binary, which content
+ * checks of secrets_files.c ran and passed, and each match's rule index,
+ * offset, length, line, column, entropy and suppression: never any byte
+ * of a secret, nor even its hash.  What a report shows of a secret is
+ * derived again from the content, read (not scanned) when a record has
+ * matches.
+ *
+ * One file per repository and rule set, under
+ * $XDG_CACHE_HOME/crucible/secrets/ (~/.cache/crucible/secrets/), named
+ * by a hash of both, in this little-endian layout:
+ *
+ *   "CRSECRET" | u32 version | u32 rule count | digest[72]
+ *   | u64 records | u64 matches
+ *   | records: key[20] u8 flags u8 checks u8 hits u8 0 u32 match count
+ *   | matches: u32 rule, line, column, length, entropy | u64 offset
+ *              | u8 suppressed | 3 zero bytes
+ *   | BLAKE2b-256 of everything before
+ *
+ * Records are sorted by key (lookups bisect).  Anything out of place
+ * (magic, version, digest, sizes, order, a rule index out of range, the
+ * checksum) makes the whole file ignored and rewritten.  A save writes
+ * the records this run used or added to a temporary file in the same
+ * directory and renames it over the old one: a concurrent run reads
+ * either file whole, never a mix, and the last writer wins.
+ */
+#include "facts/secrets_facts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#define MAGIC "CRSECRET"
+#define VERSION 1u
+#define DIGEST_SIZE 72
+#define HEADER_SIZE (8 + 4 + 4 + DIGEST_SIZE + 8 + 8)
+#define RECORD_SIZE (CR_SECRETS_KEY_SIZE + 8)
+#define MATCH_SIZE (5 * 4 + 8 + 4)
+#define CHECKSUM_SIZE 32
+/* Beyond any repository: refuse to allocate for a forged count. */
+#define FILE_MAX ((size_t)1 << 31)
+
+struct cache_rec {
+	cr_scache_rec pub;
+	bool used;
+};
+
+struct cr_scache {
+	char digest[DIGEST_SIZE];
+	size_t rule_count;
+	char *path;                 /* NULL: never saved */
+	struct cache_rec *recs;     /* sorted by key, from the file */
+	size_t count;
+	cr_scache_match *matches;   /* the file's, records point in */
+	cr_scache_rec *fresh;       /* added this run, matches owned */
+	size_t fresh_count, fresh_cap;
+};
+
+/* --- little-endian fields ------------------------------------------------ */
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	uint32_t v = 0;
+
+	for (int i = 3; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* --- in memory ----------------------------------------------------------- */
+
+int cr_scache_new(cr_scache **out, const char *digest, size_t rule_count)
+{
+	cr_scache *c = calloc(1, sizeof *c);
+
+	*out = NULL;
+	if (!c)
+		return CR_ENOMEM;
+	snprintf(c->digest, sizeof c->digest, "%s", digest);
+	c->rule_count = rule_count;
+	*out = c;
+	return CR_OK;
+}
+
+static void drop_file_records(cr_scache *c)
+{
+	free(c->recs);
+	free(c->matches);
+	c->recs = NULL;
+	c->matches = NULL;
+	c->count = 0;
+}
+
+void cr_scache_free(cr_scache *c)
+{
+	if (!c)
+		return;
+	drop_file_records(c);
+	for (size_t i = 0; i < c->fresh_count; i++)
+		free((void *)c->fresh[i].matches);
+	free(c->fresh);
+	free(c->path);
+	free(c);
+}
+
+static int compare_keys(const void *a, const void *b)
+{
+	return memcmp(a, b, CR_SECRETS_KEY_SIZE);
+}
+
+const cr_scache_rec *cr_scache_find(cr_scache *c,
+	const uint8_t key[CR_SECRETS_KEY_SIZE])
+{
+	struct cache_rec *r = c->count ? bsearch(key, c->recs, c->count,
+		sizeof *c->recs, compare_keys) : NULL;
+
+	if (!r)
+		return NULL;
+	/* Threads may race to set it; every one of them writes true. */
+	__atomic_store_n(&r->used, true, __ATOMIC_RELAXED);
+	return &r->pub;
+}
+
+int cr_scache_put(cr_scache *c, const cr_scache_rec *rec)
+{
+	struct cache_rec *old = c->count ? bsearch(rec->key, c->recs,
+		c->count, sizeof *c->recs, compare_keys) : NULL;
+	cr_scache_match *m = NULL;
+
+	/* The new record replaces the file's. */
+	if (old)
+		old->used = false;
+
+	if (c->fresh_count == c->fresh_cap) {
+		size_t cap = c->fresh_cap ? c->fresh_cap * 2 : 64;
+		cr_scache_rec *p = realloc(c->fresh, cap * sizeof *p);
+
+		if (!p)
+			return CR_ENOMEM;
+		c->fresh = p;
+		c->fresh_cap = cap;
+	}
+	if (rec->count) {
+		if (!(m = malloc(rec->count * sizeof *m)))
+			return CR_ENOMEM;
+		memcpy(m, rec->matches, rec->count * sizeof *m);
+	}
+	c->fresh[c->fresh_count] = *rec;
+	c->fresh[c->fresh_count++].matches = m;
+	return CR_OK;
+}
+
+size_t cr_scache_count(const cr_scache *c)
+{
+	return c->count;
+}
+
+const cr_scache_rec *cr_scache_at(const cr_scache *c, size_t i)
+{
+	return i < c->count ? &c->recs[i].pub : NULL;
+}
+
+/* --- reading ------------------------------------------------------------- */
+
+static bool header_ok(const cr_scache *c, const uint8_t *p, size_t len,
+	uint64_t *nrec, uint64_t *nmatch)
+{
+	uint64_t body;
+
+	if (len < HEADER_SIZE + CHECKSUM_SIZE || memcmp(p, MAGIC, 8) != 0 ||
+	    get32(p + 8) != VERSION || get32(p + 12) != c->rule_count ||
+	    memcmp(p + 16, c->digest, DIGEST_SIZE) != 0)
+		return false;
+	*nrec = get64(p + 16 + DIGEST_SIZE);
+	*nmatch = get64(p + 24 + DIGEST_SIZE);
+	if (*nrec > FILE_MAX / RECORD_SIZE || *nmatch > FILE_MAX / MATCH_SIZE)
+		return false;
+	body = *nrec * RECORD_SIZE + *nmatch * MATCH_SIZE;
+	return body == len - HEADER_SIZE - CHECKSUM_SIZE;
+}
+
+static bool checksum_ok(const uint8_t *p, size_t len)
+{
+	uint8_t sum[CHECKSUM_SIZE];
+
+	crypto_generichash(sum, sizeof sum, p, len - CHECKSUM_SIZE, NULL, 0);
+	return sodium_memcmp(sum, p + len - CHECKSUM_SIZE, sizeof sum) == 0;
+}
+
+static bool read_match(cr_scache_match *m, const uint8_t *p,
+	size_t rule_count)
+{
+	*m = (cr_scache_match){
+		.rule = get32(p), .line = get32(p + 4),
+		.column = get32(p + 8), .length = get32(p + 12),
+		.entropy_micro = get32(p + 16), .offset = get64(p + 20),
+		.suppressed = p[28] != 0,
+	};
+	return m->rule < rule_count && p[28] <= 1 && !p[29] && !p[30] &&
+	       !p[31] && m->length > 0 && m->line > 0 && m->column > 0;
+}
+
+/* Records and matches from p (sizes already checked). */
+static bool read_body(cr_scache *c, const uint8_t *p, uint64_t nrec,
+	uint64_t nmatch)
+{
+	const uint8_t *m = p + nrec * RECORD_SIZE;
+	uint64_t used = 0;
+
+	for (uint64_t i = 0; i < nmatch; i++)
+		if (!read_match(&c->matches[i], m + i * MATCH_SIZE,
+			    c->rule_count))
+			return false;
+	for (uint64_t i = 0; i < nrec; i++, p += RECORD_SIZE) {
+		cr_scache_rec *r = &c->recs[i].pub;
+
+		memcpy(r->key, p, CR_SECRETS_KEY_SIZE);
+		r->flags = p[20];
+		r->checks = p[21];
+		r->hits = p[22];
+		r->count = get32(p + 24);
+		if (p[23] || (r->flags & ~CR_SCACHE_BINARY) ||
+		    (r->hits & ~r->checks) || r->count > nmatch - used ||
+		    (i && memcmp(c->recs[i - 1].pub.key, r->key,
+			    CR_SECRETS_KEY_SIZE) >= 0))
+			return false;
+		r->matches = c->matches + used;
+		used += r->count;
+	}
+	return used == nmatch;
+}
+
+int cr_scache_parse(cr_scache *c, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint64_t nrec, nmatch;
+
+	drop_file_records(c);
+	if (!header_ok(c, p, len, &nrec, &nmatch) || !checksum_ok(p, len))
+		return CR_EPARSE;
+	c->recs = calloc(nrec ? nrec : 1, sizeof *c->recs);
+	c->matches = calloc(nmatch ? nmatch : 1, sizeof *c->matches);
+	if (!c->recs || !c->matches) {
+		drop_file_records(c);
+		return CR_ENOMEM;
+	}
+	if (!read_body(c, p + HEADER_SIZE, nrec, nmatch)) {
+		drop_file_records(c);
+		return CR_EPARSE;
+	}
+	c->count = nrec;
+	return CR_OK;
+}
+
+/* --- where it lives ------------------------------------------------------ */
+
+/* $XDG_CACHE_HOME/crucible/secrets or ~/.cache/crucible/secrets, made
+ * on the way (mode 0700: results say where secrets are). */
+static char *cache_dir(void)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+	char *dir = NULL;
+
+	if (xdg && xdg[0] == '/') {
+		if (asprintf(&dir, "%s/crucible/secrets", xdg) < 0)
+			return NULL;
+	} else if (home && home[0] == '/') {
+		if (asprintf(&dir, "%s/.cache/crucible/secrets", home) < 0)
+			return NULL;
+	} else {
+		return NULL;
+	}
+	for (char *s = dir + 1;; s++) {
+		if (*s != '/' && *s)
+			continue;
+		char saved = *s;
+
+		*s = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+			free(dir);
+			return NULL;
+		}
+		if (!(*s = saved))
+			break;
+	}
+	return dir;
+}
+
+static char *cache_path(const char *repo_id, const char *digest)
+{
+	unsigned char h[16];
+	char hex[33];
+	crypto_generichash_state st;
+	char *dir = cache_dir(), *path = NULL;
+
+	if (!dir)
+		return NULL;
+	crypto_generichash_init(&st, NULL, 0, sizeof h);
+	crypto_generichash_update(&st, (const unsigned char *)repo_id,
+		strlen(repo_id) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)digest,
+		strlen(digest));
+	crypto_generichash_final(&st, h, sizeof h);
+	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+	if (asprintf(&path, "%s/%s.cache", dir, hex) < 0)
+		path = NULL;
+	free(dir);
+	return path;
+}
+
+static void load_file(cr_scache *c)
+{
+	struct stat st;
+	uint8_t *data = NULL;
+	int fd = open(c->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size <= FILE_MAX &&
+	    (data = malloc((size_t)st.st_size + 1)) &&
+	    read(fd, data, (size_t)st.st_size) == st.st_size)
+		cr_scache_parse(c, data, (size_t)st.st_size);
+	free(data);
+	close(fd);
+}
+
+int cr_scache_open(cr_scache **out, const char *repo_id,
+	const cr_secret_rules *rules)
+{
+	const char *digest = cr_secret_rules_digest(rules);
+	int rc;
+
+	if ((rc = cr_scache_new(out, digest,
+		     cr_secret_rules_count(rules))) != CR_OK)
+		return rc;
+	if (sodium_init() < 0)
+		return CR_OK;
+	/* No usable directory: a cache that never saves. */
+	if (((*out)->path = cache_path(repo_id, digest)))
+		load_file(*out);
+	return CR_OK;
+}
+
+/* --- writing ------------------------------------------------------------- */
+
+static int by_key(const void *a, const void *b)
+{
+	return compare_keys(*(const cr_scache_rec *const *)a,
+		*(const cr_scache_rec *const *)b);
+}
+
+/* The records to keep, sorted by key. */
+static const cr_scache_rec **records_to_keep(const cr_scache *c, size_t *n,
+	size_t *nmatch)
+{
+	const cr_scache_rec **keep = calloc(c->count + c->fresh_count + 1,
+		sizeof *keep);
+	size_t k = 0;
+
+	if (!keep)
+		return NULL;
+	for (size_t i = 0; i < c->fresh_count; i++)
+		keep[k++] = &c->fresh[i];
+	for (size_t i = 0; i < c->count; i++)
+		if (c->recs[i].used)
+			keep[k++] = &c->recs[i].pub;
+	qsort(keep, k, sizeof *keep, by_key);
+	*n = 0;
+	*nmatch = 0;
+	/* Two fresh records of one key (one content at two paths) agree. */
+	for (size_t i = 0; i < k; i++) {
+		if (*n && compare_keys(keep[*n - 1], keep[i]) == 0)
+			continue;
+		keep[(*n)++] = keep[i];
+		*nmatch += keep[i]->count;
+	}
+	return keep;
+}
+
+static void write_match(uint8_t *p, const cr_scache_match *m)
+{
+	put32(p, m->rule);
+	put32(p + 4, m->line);
+	put32(p + 8, m->column);
+	put32(p + 12, m->length);
+	put32(p + 16, m->entropy_micro);
+	put64(p + 20, m->offset);
+	p[28] = m->suppressed;
+	p[29] = p[30] = p[31] = 0;
+}
+
+static uint8_t *serialize(const cr_scache *c, const cr_scache_rec **keep,
+	size_t n, size_t nmatch, size_t *len)
+{
+	uint8_t *buf, *r, *m;
+
+	*len = HEADER_SIZE + n * RECORD_SIZE + nmatch * MATCH_SIZE +
+		CHECKSUM_SIZE;
+	if (!(buf = calloc(1, *len)))
+		return NULL;
+	memcpy(buf, MAGIC, 8);
+	put32(buf + 8, VERSION);
+	put32(buf + 12, (uint32_t)c->rule_count);
+	memcpy(buf + 16, c->digest, DIGEST_SIZE);
+	put64(buf + 16 + DIGEST_SIZE, n);
+	put64(buf + 24 + DIGEST_SIZE, nmatch);
+	r = buf + HEADER_SIZE;
+	m = r + n * RECORD_SIZE;
+	for (size_t i = 0; i < n; i++, r += RECORD_SIZE) {
+		memcpy(r, keep[i]->key, CR_SECRETS_KEY_SIZE);
+		r[20] = keep[i]->flags;
+		r[21] = keep[i]->checks;
+		r[22] = keep[i]->hits;
+		put32(r + 24, keep[i]->count);
+		for (uint32_t j = 0; j < keep[i]->count; j++, m += MATCH_SIZE)
+			write_match(m, &keep[i]->matches[j]);
+	}
+	crypto_generichash(buf + *len - CHECKSUM_SIZE, CHECKSUM_SIZE, buf,
+		*len - CHECKSUM_SIZE, NULL, 0);
+	return buf;
+}
+
+static int write_atomically(const char *path, const uint8_t *buf,
+	size_t len)
+{
+	char *tmp = NULL;
+	ssize_t done = 0;
+	int fd, rc = CR_EIO;
+
+	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
+		return CR_ENOMEM;
+	if ((fd = mkstemp(tmp)) < 0) {
+		free(tmp);
+		return CR_EIO;
+	}
+	while ((size_t)done < len) {
+		ssize_t w = write(fd, buf + done, len - (size_t)done);
+
+		if (w <= 0)
+			break;
+		done += w;
+	}
+	if (close(fd) == 0 && (size_t)done == len && rename(tmp, path) == 0)
+		rc = CR_OK;
+	else
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+int cr_scache_save(cr_scache *c)
+{
+	const cr_scache_rec **keep;
+	size_t n, nmatch, len;
+	uint8_t *buf = NULL;
+	int rc = CR_ENOMEM;
+
+	if (!c->path)
+		return CR_OK;
+	if (!(keep = records_to_keep(c, &n, &nmatch)))
+		return CR_ENOMEM;
+	if ((buf = serialize(c, keep, n, nmatch, &len)))
+		rc = write_atomically(c->path, buf, len);
+	free(buf);
+	free(keep);
+	return rc;
+}
