@@ -32,6 +32,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
+	cr_files_summary_release(&f->summary);
 	cr_graph_free(f->g);
 	cr_ctx_free(f->ctx);
 	th_rmtree(f->dir);

@@ -23,6 +23,7 @@ static cr_graph *collect_at(struct fixture *f, const char *sub)
 
 	snprintf(path, sizeof path, "%s/%s", f->dir, sub);
 	assert_non_null(realpath(path, real));
+	cr_files_summary_release(&f->summary);
 	cr_graph_free(f->g);
 	assert_int_equal(cr_graph_new(&f->g, real), CR_OK);
 	rc = cr_files_collect(&f->summary, f->g, f->ctx);
