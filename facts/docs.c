@@ -18,7 +18,7 @@
  *   test_suite     language, files, dirs, e2e, integration, smoke
  *   bench_dir      files
  */
-#include "facts/collector.h"
+#include "facts/docs.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -416,12 +416,10 @@ static const char *doc_type_of(const cr_source_file *f)
 }
 
 static int collect_doc(cr_collect *c, const cr_source_file *f,
-	const char *type)
+	const char *type, const char *buf, size_t len)
 {
 	unsigned topics = 0;
 	cr_node_id id;
-	char *buf;
-	size_t len;
 	int rc;
 
 	if ((rc = cr_collect_node(&id, c, "doc", f, f->path, 0)) != CR_OK ||
@@ -431,34 +429,22 @@ static int collect_doc(cr_collect *c, const cr_source_file *f,
 	    (rc = cr_graph_set_list(c->g, id, "topics")) != CR_OK ||
 	    (rc = add_topics(c, id, f->name, strlen(f->name), &topics)) != CR_OK)
 		return rc;
-	rc = cr_collect_read(&buf, &len, c, f, "doc");
-	if (rc == CR_ENOTFOUND)
-		return CR_OK;
-	if (rc != CR_OK)
-		return rc;
 	if (strcmp(type, "license") == 0)
-		rc = set_spdx(c, id, buf, len);
-	else if (strcmp(type, "codeowners") == 0)
-		rc = read_codeowners(c, id, buf, len);
-	else
-		rc = add_headings(c, id, buf, len, &topics);
-	free(buf);
-	return rc;
+		return set_spdx(c, id, buf, len);
+	if (strcmp(type, "codeowners") == 0)
+		return read_codeowners(c, id, buf, len);
+	return add_headings(c, id, buf, len, &topics);
 }
 
 /* --- env examples and ignore files --------------------------------------- */
 
-/* Each meaningful line of a file: no comments, no blanks, trimmed. */
-static int each_line(cr_collect *c, const cr_source_file *f,
-	const char *parser, int (*fn)(cr_collect *, cr_node_id, char *),
-	cr_node_id id)
+/* Each meaningful line of buf (cut in place): no comments, no blanks,
+ * trimmed. */
+static int each_line(cr_collect *c, int (*fn)(cr_collect *, cr_node_id, char *),
+	cr_node_id id, char *buf, size_t len)
 {
-	char *buf;
-	size_t len;
-	int rc = cr_collect_read(&buf, &len, c, f, parser);
+	int rc = CR_OK;
 
-	if (rc == CR_ENOTFOUND)
-		return CR_OK;
 	for (size_t at = 0, n = 0; rc == CR_OK && at < len && n < LIST_MAX;) {
 		size_t end = line_end(buf, len, at), next = end + 1;
 		char *line = buf + at;
@@ -473,7 +459,6 @@ static int each_line(cr_collect *c, const cr_source_file *f,
 		}
 		at = next;
 	}
-	free(buf);
 	return rc;
 }
 
@@ -498,7 +483,7 @@ static int push_pattern(cr_collect *c, cr_node_id id, char *line)
 
 static int collect_lines(cr_collect *c, const cr_source_file *f,
 	const char *kind, const char *key, const char *attr, const char *value,
-	int (*fn)(cr_collect *, cr_node_id, char *))
+	int (*fn)(cr_collect *, cr_node_id, char *), char *buf, size_t len)
 {
 	cr_node_id id;
 	int rc;
@@ -507,7 +492,7 @@ static int collect_lines(cr_collect *c, const cr_source_file *f,
 	    (attr && (rc = cr_graph_set_str(c->g, id, attr, value)) != CR_OK) ||
 	    (rc = cr_graph_set_list(c->g, id, key)) != CR_OK)
 		return rc;
-	return each_line(c, f, kind, fn, id);
+	return each_line(c, fn, id, buf, len);
 }
 
 /* --- tests and benchmarks ------------------------------------------------ */
@@ -705,23 +690,51 @@ static int collect_tool(cr_collect *c, const struct layout *l,
 
 /* --- the collector ------------------------------------------------------- */
 
+static bool is_env_example(const cr_source_file *f)
+{
+	return in_names(f->name, strlen(f->name), env_example_names);
+}
+
+static bool is_ignore_file(const cr_source_file *f)
+{
+	return strcmp(f->name, ".gitignore") == 0 ||
+		strcmp(f->name, ".dockerignore") == 0;
+}
+
+int cr_docs_parse(cr_collect *c, const cr_source_file *f, char *buf,
+	size_t len)
+{
+	const char *type = doc_type_of(f);
+
+	if (type)
+		return collect_doc(c, f, type, buf, len);
+	if (is_env_example(f))
+		return collect_lines(c, f, "env_example", "variables", NULL, NULL,
+			push_variable, buf, len);
+	if (is_ignore_file(f))
+		return collect_lines(c, f, "ignore_file", "patterns",
+			"ignore_type", f->name + 1, push_pattern, buf, len);
+	return CR_OK;
+}
+
+/* Documents, env examples and ignore files are read; everything else is
+ * decided by name. */
 static int collect_file(cr_collect *c, const cr_source_file *f,
 	struct layout *l)
 {
-	const char *type = doc_type_of(f);
+	char *buf;
+	size_t len;
 	int rc;
 
-	if (type && (rc = collect_doc(c, f, type)) != CR_OK)
-		return rc;
-	if (in_names(f->name, strlen(f->name), env_example_names) &&
-	    (rc = collect_lines(c, f, "env_example", "variables", NULL, NULL,
-		     push_variable)) != CR_OK)
-		return rc;
-	if ((strcmp(f->name, ".gitignore") == 0 ||
-	     strcmp(f->name, ".dockerignore") == 0) &&
-	    (rc = collect_lines(c, f, "ignore_file", "patterns", "ignore_type",
-		     f->name + 1, push_pattern)) != CR_OK)
-		return rc;
+	if (doc_type_of(f) || is_env_example(f) || is_ignore_file(f)) {
+		rc = cr_collect_read(&buf, &len, c, f, "docs");
+		if (rc == CR_OK) {
+			rc = cr_docs_parse(c, f, buf, len);
+			free(buf);
+		}
+		if (rc != CR_OK && rc != CR_ENOTFOUND)
+			return rc;
+	}
 	if ((rc = collect_tool(c, l, f)) != CR_OK ||
 	    (rc = note_test(l, f)) != CR_OK)
 		return rc;
