@@ -538,6 +538,22 @@ static int select_only(struct cli_workflow *wf, const struct eval_opts *o,
 	return CLI_OK;
 }
 
+/* Collect only the facts the policies that will run need (the fact
+ * plan, facts/plan.c); --history=none stays off.  -v says which. */
+static void plan_facts(struct eval_opts *o, cr_bundle *const *bundles,
+	size_t n, const cr_eval_selection *selection)
+{
+	o->facts.collectors &= cr_facts_plan_bundles(
+		(const cr_bundle *const *)bundles, n, selection, &o->limits);
+	if (!o->verbose)
+		return;
+	fputs("crucible: facts collected: files, git", stderr);
+	for (unsigned i = 0; i < CR_FACTS_KIND_COUNT; i++)
+		if (o->facts.collectors & (1u << i))
+			fprintf(stderr, ", %s", cr_facts_kind_name(i));
+	fputc('\n', stderr);
+}
+
 static uint64_t now_ms(void)
 {
 	struct timespec ts;
@@ -669,6 +685,7 @@ int cli_eval(int argc, char **argv)
 	    (code = cli_workflow_params(&wf, bundles, nbundles, ctx)) != CLI_OK ||
 	    (code = select_only(&wf, &o, bundles, nbundles)) != CLI_OK)
 		goto done;
+	plan_facts(&o, bundles, nbundles, &wf.selection);
 	progress("crucible: collecting the facts of %s ...", o.path);
 	if ((code = load_secret_rules(&secret_rules, ctx, &o)) != CLI_OK)
 		goto done;

@@ -80,7 +80,7 @@ static int parse_inspect_opts(struct inspect_opts *o, int argc, char **argv)
 	return CLI_OK;
 }
 
-/* --- output ------------------------------------------------------------------- */
+/* --- output --------------------------------------------------------------- */
 
 static const char *const sig_names[] = {
 	[CLI_SIG_NONE] = "none",
@@ -148,6 +148,19 @@ static void print_signature(const struct cli_signature *sig)
 	printf("\n");
 }
 
+/* The fact kinds a policy needs (see docs/authoring.md). */
+static void print_needs(const cJSON *needs)
+{
+	const cJSON *kind;
+
+	printf("      needs:");
+	cJSON_ArrayForEach(kind, needs)
+		printf(" %s", cJSON_GetStringValue(kind) ?
+			cJSON_GetStringValue(kind) : "?");
+	printf("%s\n", cJSON_GetArraySize(needs) ? "" :
+		" files and git only");
+}
+
 static void print_policy(const cJSON *p)
 {
 	const cJSON *params = cJSON_GetObjectItemCaseSensitive(p, "params");
@@ -155,6 +168,7 @@ static void print_policy(const cJSON *p)
 
 	printf("  %-28s %-14s %-8s %6g  %s\n", str(p, "id"), str(p, "category"),
 		str(p, "severity"), num(p, "weight"), str(p, "module"));
+	print_needs(cJSON_GetObjectItemCaseSensitive(p, "needs"));
 	cJSON_ArrayForEach(e, params) {
 		char *def = cJSON_PrintUnformatted(
 			cJSON_GetObjectItemCaseSensitive(e, "default"));
@@ -189,7 +203,7 @@ static int print_text(const cJSON *m, const char *source,
 	return CLI_OK;
 }
 
-/* --- the command ------------------------------------------------------------ */
+/* --- the command ---------------------------------------------------------- */
 
 /* A bundle file's manifest, once the whole file loaded. */
 static int inspect_file(const struct inspect_opts *o,

@@ -22,9 +22,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "compiler/checklist.h"
 #include "compiler/yaml.h"
 #include "crucible/crb.h"
 #include "crucible/lint.h"
+#include "facts/plan.h"
 #include "vm/policy.h"
 #include "vm/validate.h"
 
@@ -36,6 +38,7 @@ struct cr_build {
 	cJSON *manifest;
 	cr_bundle_file *files;   /* owned, sorted by path */
 	size_t file_count;
+	cr_lint_result *lints;   /* of each module of files, by index */
 	cr_problems diagnostics;
 	size_t warnings;
 };
@@ -82,38 +85,52 @@ static const cr_bundle_file *find_file(const cr_bundle_file *files,
 	return NULL;
 }
 
-/* bundle.yml and the modules: the files the loader digests (the others
- * ride along in a directory unread, and stay out of the bundle file). */
-static bool is_member(const char *path)
+/* What the loader reads in a bundle directory: bundle.yml, modules and
+ * checklists (the others ride along in a directory unread, and stay out
+ * of the bundle file). */
+static bool is_read(const char *path)
 {
 	size_t n = strlen(path);
 
 	if (path[0] == '.' || strstr(path, "/."))
 		return false;
-	return strcmp(path, MANIFEST_FILE) == 0 ||
+	return strcmp(path, MANIFEST_FILE) == 0 || cr_checklist_is_path(path) ||
 		(n > 4 && strcmp(path + n - 4, ".lua") == 0);
 }
 
-/* Copies of the member files, sorted by path, into bd->files. */
-static int keep_members(cr_build *bd, const cr_bundle_file *files,
-	size_t count)
+static int keep_module(cr_build *bd, const cr_module *m)
 {
+	return file_copy(&bd->files[bd->file_count++], m->path, m->source,
+		m->len);
+}
+
+/* bundle.yml as given and b's modules as the loader made them (those of
+ * checklists included), sorted by path, into bd->files: the files the
+ * bundle digest covers. */
+static int keep_members(cr_build *bd, const cr_bundle *b,
+	const cr_bundle_file *files, size_t count)
+{
+	size_t policies = cr_bundle_policy_count(b);
+	size_t libraries = cr_bundle_library_count(b);
+	const cr_bundle_file *yml = find_file(files, count, MANIFEST_FILE);
 	int rc;
 
-	if (!(bd->files = calloc(count ? count : 1, sizeof *bd->files)))
+	if (!(bd->files = calloc(policies + libraries + 1, sizeof *bd->files)))
 		return CR_ENOMEM;
-	for (size_t i = 0; i < count; i++) {
-		if (!is_member(files[i].path))
-			continue;
-		if ((rc = file_copy(&bd->files[bd->file_count++],
-			     files[i].path, files[i].data, files[i].len)))
+	if ((rc = file_copy(&bd->files[bd->file_count++], yml->path,
+		     yml->data, yml->len)))
+		return rc;
+	for (size_t i = 0; i < policies; i++)
+		if ((rc = keep_module(bd, cr_bundle_policy(b, i))))
 			return rc;
-	}
+	for (size_t i = 0; i < libraries; i++)
+		if ((rc = keep_module(bd, cr_bundle_library_at(b, i))))
+			return rc;
 	qsort(bd->files, bd->file_count, sizeof *bd->files, by_path);
 	return CR_OK;
 }
 
-/* --- diagnostics ------------------------------------------------------------ */
+/* --- diagnostics ---------------------------------------------------------- */
 
 static bool has_errors(const cr_build *bd, const cr_build_opts *opts)
 {
@@ -121,26 +138,27 @@ static bool has_errors(const cr_build *bd, const cr_build_opts *opts)
 		(opts->strict && bd->warnings);
 }
 
-/* --- lint --------------------------------------------------------------------- */
+/* --- lint ----------------------------------------------------------------- */
 
-static int lint_file(cr_build *bd, cr_ctx *ctx, const cr_bundle_file *f)
+/* Lint bd->files[i], keeping the result for the fact plan. */
+static int lint_file(cr_build *bd, cr_ctx *ctx, size_t i)
 {
-	cr_lint_result r = { 0 };
+	const cr_bundle_file *f = &bd->files[i];
+	cr_lint_result *r = &bd->lints[i];
 	char *chunk;
 	int rc;
 
 	if (asprintf(&chunk, "%s/%s", cr_bundle_name(bd->bundle), f->path) < 0)
 		return CR_ENOMEM;
-	rc = cr_lint_module(&r, ctx, chunk, f->data, f->len);
-	for (size_t i = 0; rc == CR_OK && i < r.issue_count; i++) {
-		const cr_lint_issue *is = &r.issues[i];
+	rc = cr_lint_module(r, ctx, chunk, f->data, f->len);
+	for (size_t k = 0; rc == CR_OK && k < r->issue_count; k++) {
+		const cr_lint_issue *is = &r->issues[k];
 		bool warning = is->level == CR_LINT_WARNING;
 
 		cr_problem(&bd->diagnostics, "%s:%u:%u: %s: %s", chunk, is->line,
 			is->column, warning ? "warning" : "error", is->message);
 		bd->warnings += warning;
 	}
-	cr_lint_result_release(&r);
 	free(chunk);
 	return rc;
 }
@@ -149,15 +167,25 @@ static int lint_all(cr_build *bd, cr_ctx *ctx)
 {
 	int rc;
 
+	if (!(bd->lints = calloc(bd->file_count, sizeof *bd->lints)))
+		return CR_ENOMEM;
 	for (size_t i = 0; i < bd->file_count; i++) {
 		if (strcmp(bd->files[i].path, MANIFEST_FILE) != 0 &&
-		    (rc = lint_file(bd, ctx, &bd->files[i])) != CR_OK)
+		    (rc = lint_file(bd, ctx, i)) != CR_OK)
 			return rc;
 	}
 	return CR_OK;
 }
 
-/* --- bundle.yml lines --------------------------------------------------------- */
+/* The lint result of the module at path. */
+static const cr_lint_result *lint_of(const cr_build *bd, const char *path)
+{
+	const cr_bundle_file *f = find_file(bd->files, bd->file_count, path);
+
+	return &bd->lints[f - bd->files];
+}
+
+/* --- bundle.yml lines ----------------------------------------------------- */
 
 /* The value of `key` in the mapping n, or NULL; *line gets the key's. */
 static const cr_ynode *ymap_get(const cr_ynode *n, const char *key,
@@ -186,14 +214,14 @@ static unsigned param_line(void *ud, const char *policy_id, const char *key)
 	return line;
 }
 
-/* --- metadata ------------------------------------------------------------------- */
+/* --- metadata ------------------------------------------------------------- */
 
-static cJSON *policy_entry(const cr_policy_meta *meta, const cr_module *m)
+static cJSON *policy_entry(const cr_policy_meta *meta, const cr_module *m,
+	unsigned kinds)
 {
 	cJSON *e = cJSON_CreateObject();
 	cJSON *params = cr_params_declared(meta);
-	cJSON *needs = meta->needs ? cJSON_Duplicate(meta->needs, true) :
-		cJSON_CreateArray();
+	cJSON *needs = cr_facts_kinds_json(kinds);
 
 	if (!e || !params || !needs ||
 	    !cJSON_AddItemToObject(e, "params", params) ||
@@ -219,6 +247,7 @@ static cJSON *policy_entry(const cr_policy_meta *meta, const cr_module *m)
 
 struct meta_pass {
 	cr_build *bd;
+	cr_library_plan *libraries;
 	cr_validator *validator;
 	const cr_ynode *yml;
 	cJSON *policies;
@@ -237,6 +266,27 @@ static bool id_listed(const cJSON *ids, const char *id)
 	return false;
 }
 
+/* The fact kinds policy m needs; a call its `needs` does not cover is an
+ * error. */
+static unsigned plan_policy(struct meta_pass *mp, const cr_module *m,
+	const cr_policy_meta *meta)
+{
+	const cr_lint_result *r = lint_of(mp->bd, m->path);
+	cr_member_needs libraries = cr_library_plan_needs(mp->libraries, m);
+	char *where;
+	unsigned kinds;
+
+	if (asprintf(&where, "%s/%s:%u", cr_bundle_name(mp->bd->bundle),
+		    m->path, meta->line) < 0) {
+		mp->bd->diagnostics.oom = true;
+		return CR_FACTS_ALL;
+	}
+	kinds = cr_policy_needs(&mp->bd->diagnostics, where, meta->needs,
+		r->members, r->member_count, &libraries);
+	free(where);
+	return kinds;
+}
+
 /* Run module m's top level and judge what it declares.  bundle.yml's
  * params of an id are judged against its first declaration only. */
 static int compile_policy(struct meta_pass *mp, const cr_module *m)
@@ -247,6 +297,7 @@ static int compile_policy(struct meta_pass *mp, const cr_module *m)
 	cr_limits limits;
 	cr_severity sev;
 	cJSON *entry;
+	unsigned kinds;
 	bool valid;
 	int rc = CR_OK;
 
@@ -258,6 +309,7 @@ static int compile_policy(struct meta_pass *mp, const cr_module *m)
 	}
 	valid = cr_validate_policy(mp->validator, &bd->diagnostics,
 		bd->bundle, m, &o.meta, &sev);
+	kinds = plan_policy(mp, m, &o.meta);
 	if (o.meta.id && !id_listed(mp->ids, o.meta.id)) {
 		if (!cJSON_AddItemToArray(mp->ids,
 			    cJSON_CreateString(o.meta.id))) {
@@ -271,7 +323,7 @@ static int compile_policy(struct meta_pass *mp, const cr_module *m)
 	}
 	if (!valid)
 		goto done;
-	if (!(entry = policy_entry(&o.meta, m)) ||
+	if (!(entry = policy_entry(&o.meta, m, kinds)) ||
 	    !cJSON_AddItemToArray(mp->policies, entry))
 		rc = CR_ENOMEM;
 done:
@@ -297,7 +349,7 @@ static void check_param_owners(struct meta_pass *mp)
 	}
 }
 
-static int compile_policies(cr_build *bd, cJSON *policies)
+static int compile_policies(cr_build *bd, cr_ctx *ctx, cJSON *policies)
 {
 	const cr_bundle_file *yml = find_file(bd->files, bd->file_count,
 		MANIFEST_FILE);
@@ -307,6 +359,7 @@ static int compile_policies(cr_build *bd, cJSON *policies)
 	int rc;
 
 	if (cr_validator_new(&mp.validator) != CR_OK ||
+	    cr_library_plan_new(&mp.libraries, ctx, bd->bundle) != CR_OK ||
 	    !(mp.ids = cJSON_CreateArray()) ||
 	    asprintf(&mp.yml_name, "%s/%s", cr_bundle_name(bd->bundle),
 		    MANIFEST_FILE) < 0) {
@@ -328,6 +381,7 @@ static int compile_policies(cr_build *bd, cJSON *policies)
 done:
 	bd->diagnostics.file = NULL;
 	cr_validator_free(mp.validator);
+	cr_library_plan_free(mp.libraries);
 	cJSON_Delete(mp.ids);
 	cr_ynode_free(root);
 	cr_problems_release(&ignored);
@@ -335,7 +389,7 @@ done:
 	return rc;
 }
 
-/* --- manifest ------------------------------------------------------------------- */
+/* --- manifest ------------------------------------------------------------- */
 
 static cJSON *bundle_json(const cr_bundle *b)
 {
@@ -407,7 +461,7 @@ static int make_manifest(cr_build *bd, cJSON **policies)
 	return CR_OK;
 }
 
-/* --- loading ---------------------------------------------------------------- */
+/* --- loading -------------------------------------------------------------- */
 
 static int add_generated(cr_build *bd, cr_ctx *ctx, const cr_build_opts *opts)
 {
@@ -441,7 +495,7 @@ static int load(cr_build *bd, cr_ctx *ctx, const char *origin,
 	if ((rc = cr_bundle_load_files(&given, ctx, origin, files, count)))
 		return rc;
 	bd->bundle = given;
-	if ((rc = keep_members(bd, files, count)))
+	if ((rc = keep_members(bd, given, files, count)))
 		return cr_error_set(ctx, rc, "out of memory");
 	if (opts->generate && (rc = add_generated(bd, ctx, opts)))
 		return rc;
@@ -474,7 +528,7 @@ int cr_build_files(cr_build **out, cr_ctx *ctx, const char *origin,
 	if ((rc = load(bd, ctx, origin, files, count, opts)) ||
 	    (rc = lint_all(bd, ctx)))
 		goto done;
-	if ((rc = compile_policies(bd, policies)) ||
+	if ((rc = compile_policies(bd, ctx, policies)) ||
 	    (rc = make_manifest(bd, &policies)) || bd->diagnostics.oom) {
 		rc = cr_error_set(ctx, CR_ENOMEM, "out of memory");
 		goto done;
@@ -490,7 +544,7 @@ done:
 	return rc;
 }
 
-/* --- directories ------------------------------------------------------------ */
+/* --- directories ---------------------------------------------------------- */
 
 /* The member files of a bundle directory, read whole. */
 struct gathered {
@@ -554,7 +608,7 @@ static int gather_dir(struct gathered *g, const char *rel)
 				g->root, child);
 		else if (S_ISDIR(st.st_mode))
 			rc = gather_dir(g, child);
-		else if (S_ISREG(st.st_mode) && is_member(child))
+		else if (S_ISREG(st.st_mode) && is_read(child))
 			rc = gather_file(g, child);
 		free(child);
 	}
@@ -592,17 +646,7 @@ int cr_build_dir(cr_build **out, cr_ctx *ctx, const char *dir,
 	return rc;
 }
 
-/* The embedded bundle's files (generated by tools/embed.c). */
-extern const cr_bundle_file cr_builtin_files[];
-extern const size_t cr_builtin_file_count;
-
-int cr_build_builtin(cr_build **out, cr_ctx *ctx, const cr_build_opts *opts)
-{
-	return cr_build_files(out, ctx, "builtin:readiness", cr_builtin_files,
-		cr_builtin_file_count, opts);
-}
-
-/* --- the build ------------------------------------------------------------- */
+/* --- the build ------------------------------------------------------------ */
 
 void cr_build_free(cr_build *bd)
 {
@@ -610,6 +654,9 @@ void cr_build_free(cr_build *bd)
 		return;
 	cr_bundle_free(bd->bundle);
 	cJSON_Delete(bd->manifest);
+	for (size_t i = 0; bd->lints && i < bd->file_count; i++)
+		cr_lint_result_release(&bd->lints[i]);
+	free(bd->lints);
 	files_free(bd->files, bd->file_count);
 	cr_problems_release(&bd->diagnostics);
 	free(bd);

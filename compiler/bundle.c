@@ -2,10 +2,12 @@
  * bundle.c - load a policy bundle: bundle.yml and its Lua modules.
  *
  * Both ways in end in cr_bundle_load_files(): the directory loader only
- * gathers bundle.yml and the *.lua files (skipping hidden entries, never
- * following a symlink), and the embedded bundle hands over its array, so
- * a bundle loads, validates and digests the same way wherever it comes
- * from.  Loading checks the manifest, compiles every module in a
+ * gathers bundle.yml, the *.lua files and checklists (skipping hidden
+ * entries, never following a symlink), and a bundle file hands over its
+ * files, so a bundle loads, validates and digests the same way wherever
+ * it comes from.  Checklists become policy modules here
+ * (compiler/checklist.c); the digest covers those modules, not the YAML,
+ * so a bundle file, which holds the modules, digests as its directory.  Loading checks the manifest, compiles every module in a
  * throwaway Lua state without running it, and computes the digest.  Every
  * problem found is reported at once, one "file:line: message" per line,
  * so that an author fixes a bundle in one round trip.
@@ -30,7 +32,9 @@
 #include <lua.h>
 #include <sodium.h>
 
+#include "compiler/checklist.h"
 #include "compiler/yaml.h"
+#include "facts/plan.h"
 
 #define BUNDLE_FILE_MAX (1024 * 1024) /* bytes in one bundle file */
 #define BUNDLE_FILES_MAX 4096         /* files gathered from a directory */
@@ -307,6 +311,13 @@ static bool is_member_path(const char *path)
 		(ends_with(path, ".lua") && !in_test_dir(path));
 }
 
+/* Checklists are read too, but their modules are the members: a bundle
+ * file holds those, so it digests the same as its directory. */
+static bool is_checklist_path(const char *path)
+{
+	return cr_checklist_is_path(path) && !in_test_dir(path);
+}
+
 static bool is_hidden_path(const char *path)
 {
 	return path[0] == '.' || strstr(path, "/.") != NULL;
@@ -345,22 +356,27 @@ static int by_path(const void *a, const void *b)
 		(*(const cr_bundle_file *const *)b)->path);
 }
 
-/* Fill `members` with the files that make up the bundle, sorted by path;
- * returns how many. */
+/* The files that are read: members into `members`, checklists into
+ * `checklists`; returns how many members. */
 static size_t select_members(const cr_bundle_file **members,
+	const cr_bundle_file **checklists, size_t *nchecklists,
 	cr_problems *p, const cr_bundle_file *files, size_t count)
 {
 	size_t n = 0;
 
+	*nchecklists = 0;
 	for (size_t i = 0; i < count; i++) {
 		const cr_bundle_file *f = &files[i];
+		bool checklist;
 
 		if (!f->path || !is_clean_path(f->path)) {
 			cr_problem(p, "%s: not a clean relative path",
 				f->path ? f->path : "(null)");
 			continue;
 		}
-		if (is_hidden_path(f->path) || !is_member_path(f->path))
+		checklist = is_checklist_path(f->path);
+		if (is_hidden_path(f->path) ||
+		    (!checklist && !is_member_path(f->path)))
 			continue;
 		if (f->len > BUNDLE_FILE_MAX) {
 			cr_problem(p, "%s: %zu bytes, larger than the %d bytes "
@@ -368,13 +384,22 @@ static size_t select_members(const cr_bundle_file **members,
 				BUNDLE_FILE_MAX);
 			continue;
 		}
-		members[n++] = f;
+		if (checklist)
+			checklists[(*nchecklists)++] = f;
+		else
+			members[n++] = f;
 	}
+	return n;
+}
+
+/* Sort the members by path; a path given twice is a problem. */
+static void sort_members(const cr_bundle_file **members, size_t n,
+	cr_problems *p)
+{
 	qsort(members, n, sizeof *members, by_path);
 	for (size_t i = 1; i < n; i++)
 		if (strcmp(members[i - 1]->path, members[i]->path) == 0)
 			cr_problem(p, "%s: listed twice", members[i]->path);
-	return n;
 }
 
 /* --- modules ------------------------------------------------------------- */
@@ -505,43 +530,88 @@ static const cr_bundle_file *find_member(const cr_bundle_file *const *members,
 	return NULL;
 }
 
-/* Everything but the final verdict: returns 0 or CR_ENOMEM/CR_EINTERNAL,
- * with the bundle's problems in p. */
-static int load_members(cr_bundle *b, cr_problems *p,
-	const cr_bundle_file **members, const cr_bundle_file *files,
-	size_t count)
+/* The modules of every checklist, appended to *generated; their
+ * problems go to p. */
+static int generate(cr_bundle_file **generated, size_t *ngenerated,
+	cr_problems *p, const cr_bundle *b,
+	const cr_bundle_file *const *checklists, size_t n)
 {
-	const cr_bundle_file *yml;
-	size_t n = select_members(members, p, files, count);
-	int err;
+	int err = 0;
 
+	for (size_t i = 0; !err && i < n; i++)
+		err = cr_checklist_generate(generated, ngenerated, p,
+			checklists[i], b);
+	return err;
+}
+
+static void generated_free(cr_bundle_file *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free((char *)files[i].path);
+		free((char *)files[i].data);
+	}
+	free(files);
+}
+
+/* Everything but the final verdict: returns 0 or CR_ENOMEM/CR_EINTERNAL,
+ * with the bundle's problems in p.  The checklists' modules join the
+ * members once bundle.yml has been read, so that their categories can be
+ * checked. */
+static int load_members(cr_bundle *b, cr_problems *p,
+	const cr_bundle_file *files, size_t count)
+{
+	const cr_bundle_file **members = calloc(count + 1, sizeof *members);
+	const cr_bundle_file **checklists = calloc(count + 1,
+		sizeof *checklists), **grown;
+	const cr_bundle_file *yml;
+	cr_bundle_file *generated = NULL;
+	size_t ngenerated = 0, nchecklists, n;
+	int err = CR_ENOMEM;
+
+	if (!members || !checklists)
+		goto done;
+	n = select_members(members, checklists, &nchecklists, p, files, count);
 	yml = find_member(members, n, "bundle.yml");
 	if (!yml)
 		cr_problem(p, "%s: no bundle.yml", b->origin);
 	else if ((err = read_manifest(b, p, yml)) != 0)
-		return err;
+		goto done;
+	if ((err = generate(&generated, &ngenerated, p, b, checklists,
+		     nchecklists)) != 0)
+		goto done;
+	err = CR_ENOMEM;
+	if (!(grown = realloc(members, (n + ngenerated + 1) *
+		      sizeof *members)))
+		goto done;
+	members = grown;
+	for (size_t i = 0; i < ngenerated; i++)
+		members[n++] = &generated[i];
+	sort_members(members, n, p);
 	if ((err = add_modules(b, members, n)) != 0 ||
 	    (err = check_modules(b, p)) != 0)
-		return err;
+		goto done;
 	if (b->policy_count == 0)
 		cr_problem(p, "%s: no policy modules (*.lua outside lib/)",
 			b->origin);
-	return compute_digest(b, members, n);
+	err = compute_digest(b, members, n);
+done:
+	generated_free(generated, ngenerated);
+	free(checklists);
+	free(members);
+	return err;
 }
 
 int cr_bundle_load_files(cr_bundle **out, cr_ctx *ctx, const char *origin,
 	const cr_bundle_file *files, size_t count)
 {
-	const cr_bundle_file **members = calloc(count ? count : 1,
-		sizeof *members);
 	cr_problems p = {.file = "bundle.yml"};
 	cr_bundle *b = calloc(1, sizeof *b);
 	int err = CR_ENOMEM;
 
 	*out = NULL;
-	if (!members || !b || !(b->origin = strdup(origin)))
+	if (!b || !(b->origin = strdup(origin)))
 		goto done;
-	err = load_members(b, &p, members, files, count);
+	err = load_members(b, &p, files, count);
 	if (!err && p.oom)
 		err = CR_ENOMEM;
 	if (!err && p.count)
@@ -555,7 +625,6 @@ done:
 		cr_bundle_free(b);
 	else
 		*out = b;
-	free(members);
 	cr_problems_release(&p);
 	return err;
 }
@@ -713,7 +782,7 @@ static int gather_entry(struct gather *g, int dirfd, const char *rel,
 		err = 0;
 	else if (S_ISDIR(st.st_mode))
 		err = gather_subdir(g, dirfd, name, path, depth + 1);
-	else if (!is_member_path(path))
+	else if (!is_member_path(path) && !is_checklist_path(path))
 		err = 0;
 	else if (S_ISLNK(st.st_mode))
 		err = cr_error_set(g->ctx, CR_EBUNDLE,
@@ -851,6 +920,16 @@ size_t cr_bundle_policy_count(const cr_bundle *b)
 const cr_module *cr_bundle_policy(const cr_bundle *b, size_t i)
 {
 	return i < b->policy_count ? &b->policies[i] : NULL;
+}
+
+size_t cr_bundle_library_count(const cr_bundle *b)
+{
+	return b->library_count;
+}
+
+const cr_module *cr_bundle_library_at(const cr_bundle *b, size_t i)
+{
+	return i < b->library_count ? &b->libraries[i] : NULL;
 }
 
 /* Does `path` name the library module `name` ("a.b" <-> "lib/a/b.lua")?

@@ -6,6 +6,11 @@
  * bundle.c (bundle.yml) and config.c (.crucible.yml) share this so that
  * both files obey the same limits, refuse aliases and multiple documents
  * the same way, and word their errors alike.
+ *
+ * The fact collectors parse thousands of documents, so a document's
+ * nodes, texts and child arrays come from one arena that its root owns
+ * and cr_ynode_free() releases at once: no allocation per node, and no
+ * walk of the tree to free it.
  */
 #include "compiler/yaml.h"
 
@@ -14,6 +19,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,25 +158,76 @@ void cr_problems_release(cr_problems *p)
 
 /* --- the tree ------------------------------------------------------------ */
 
+#define BLOCK_MIN 4096
+#define BLOCK_MAX (256 * 1024)
+
+/* One block of a document's arena. */
+struct yblock {
+	struct yblock *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+/* A document: its root, first, so that a root pointer is the document's
+ * pointer, and the arena every other node of the document lives in. */
+struct ydoc {
+	cr_ynode root;
+	struct yblock *blocks;
+};
+
+/* Every node handed out is a document root (cr_yaml_parse(), the
+ * documents of cr_yaml_parse_all()). */
 void cr_ynode_free(cr_ynode *n)
 {
-	if (!n)
+	struct ydoc *doc = (struct ydoc *)n;
+
+	if (!doc)
 		return;
-	for (size_t i = 0; i < n->count; i++)
-		cr_ynode_free(n->kids[i]);
-	free(n->kids);
-	free(n->text);
-	free(n);
+	while (doc->blocks) {
+		struct yblock *next = doc->blocks->next;
+
+		free(doc->blocks);
+		doc->blocks = next;
+	}
+	free(doc);
 }
 
-static int ynode_append(cr_ynode *parent, cr_ynode *kid)
+static void *ydoc_alloc(struct ydoc *doc, size_t size)
+{
+	struct yblock *b = doc->blocks;
+	size_t at;
+
+	size = (size + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
+	if (!b || size > b->size - b->used) {
+		/* Blocks double, so a large document needs few of them. */
+		size_t want = b ? b->size * 2 : BLOCK_MIN;
+
+		if (want > BLOCK_MAX)
+			want = BLOCK_MAX;
+		if (want < size)
+			want = size;
+		if (!(b = malloc(sizeof *b + want)))
+			return NULL;
+		b->next = doc->blocks;
+		b->used = 0;
+		b->size = want;
+		doc->blocks = b;
+	}
+	at = b->used;
+	b->used += size;
+	return (char *)b->data + at;
+}
+
+static int ynode_append(struct ydoc *doc, cr_ynode *parent, cr_ynode *kid)
 {
 	if (parent->count == parent->cap) {
-		size_t cap = parent->cap ? parent->cap * 2 : 8;
-		cr_ynode **kids = realloc(parent->kids, cap * sizeof *kids);
+		size_t cap = parent->cap ? parent->cap * 2 : 4;
+		cr_ynode **kids = ydoc_alloc(doc, cap * sizeof *kids);
 
 		if (!kids)
 			return CR_ENOMEM;
+		if (parent->count)
+			memcpy(kids, parent->kids, parent->count * sizeof *kids);
 		parent->kids = kids;
 		parent->cap = cap;
 	}
@@ -178,29 +235,15 @@ static int ynode_append(cr_ynode *parent, cr_ynode *kid)
 	return 0;
 }
 
-static cr_ynode *ynode_from_event(const yaml_event_t *ev)
+static char *ydoc_strndup(struct ydoc *doc, const char *s, size_t len)
 {
-	cr_ynode *n = calloc(1, sizeof *n);
+	char *copy = ydoc_alloc(doc, len + 1);
 
-	if (!n)
-		return NULL;
-	n->line = (unsigned)ev->start_mark.line + 1;
-	if (ev->type == YAML_SEQUENCE_START_EVENT) {
-		n->kind = CR_YSEQ;
-	} else if (ev->type == YAML_MAPPING_START_EVENT) {
-		n->kind = CR_YMAP;
-	} else {
-		n->kind = CR_YSCALAR;
-		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-			!ev->data.scalar.tag;
-		n->text = strndup((const char *)ev->data.scalar.value,
-			ev->data.scalar.length);
-		if (!n->text) {
-			free(n);
-			return NULL;
-		}
+	if (copy) {
+		memcpy(copy, s, len);
+		copy[len] = '\0';
 	}
-	return n;
+	return copy;
 }
 
 /* An anchored node, for the aliases that follow it. */
@@ -217,6 +260,7 @@ struct yanchor {
 struct ybuild {
 	bool stream;
 	size_t max_nodes;
+	struct ydoc *doc;          /* the document being built, or NULL */
 	cr_ynode *root;
 	cr_ynode *open[CR_YAML_DEPTH_MAX];
 	size_t depth;
@@ -224,11 +268,48 @@ struct ybuild {
 	size_t documents;
 	struct yanchor *anchors;
 	size_t nanchors, anchors_cap;
-	/* Merged-away `<<` pairs: kept until the document ends, since an
-	 * anchor may point into them. */
-	cr_ynode detached;
 	cr_ydocs *docs;
 };
+
+/* A zeroed node of the current document; the first one starts the
+ * document and is its root. */
+static cr_ynode *ynode_new(struct ybuild *yb)
+{
+	cr_ynode *n;
+
+	if (!yb->doc) {
+		if (!(yb->doc = calloc(1, sizeof *yb->doc)))
+			return NULL;
+		return &yb->doc->root;
+	}
+	if ((n = ydoc_alloc(yb->doc, sizeof *n)))
+		memset(n, 0, sizeof *n);
+	return n;
+}
+
+static cr_ynode *ynode_from_event(struct ybuild *yb, const yaml_event_t *ev)
+{
+	cr_ynode *n = ynode_new(yb);
+
+	if (!n)
+		return NULL;
+	n->line = (unsigned)ev->start_mark.line + 1;
+	if (ev->type == YAML_SEQUENCE_START_EVENT) {
+		n->kind = CR_YSEQ;
+	} else if (ev->type == YAML_MAPPING_START_EVENT) {
+		n->kind = CR_YMAP;
+	} else {
+		n->kind = CR_YSCALAR;
+		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+			!ev->data.scalar.tag;
+		n->text = ydoc_strndup(yb->doc,
+			(const char *)ev->data.scalar.value,
+			ev->data.scalar.length);
+		if (!n->text)
+			return NULL;
+	}
+	return n;
+}
 
 static int count_nodes(struct ybuild *yb, cr_problems *p, unsigned line,
 	size_t n)
@@ -248,7 +329,7 @@ static int attach(struct ybuild *yb, cr_ynode *n)
 		yb->root = n;
 		return 0;
 	}
-	return ynode_append(yb->open[yb->depth - 1], n);
+	return ynode_append(yb->doc, yb->open[yb->depth - 1], n);
 }
 
 static int remember_anchor(struct ybuild *yb, const yaml_char_t *anchor,
@@ -279,9 +360,6 @@ static void forget_anchors(struct ybuild *yb)
 	for (size_t i = 0; i < yb->nanchors; i++)
 		free(yb->anchors[i].name);
 	yb->nanchors = 0;
-	for (size_t i = 0; i < yb->detached.count; i++)
-		cr_ynode_free(yb->detached.kids[i]);
-	yb->detached.count = 0;
 }
 
 static const char *event_anchor(const yaml_event_t *ev)
@@ -308,13 +386,8 @@ static int ybuild_node(struct ybuild *yb, cr_problems *p,
 			CR_YAML_DEPTH_MAX);
 		return CR_EPARSE;
 	}
-	n = ynode_from_event(ev);
-	if (!n)
+	if (!(n = ynode_from_event(yb, ev)) || attach(yb, n) != 0)
 		return CR_ENOMEM;
-	if (attach(yb, n) != 0) {
-		cr_ynode_free(n);
-		return CR_ENOMEM;
-	}
 	if (collection)
 		yb->open[yb->depth++] = n;
 	return remember_anchor(yb,
@@ -330,29 +403,27 @@ static size_t subtree_size(const cr_ynode *n)
 	return size;
 }
 
-static cr_ynode *ynode_copy(const cr_ynode *n)
+/* A deep copy in the current document (the arena frees a copy left
+ * half-made). */
+static cr_ynode *ynode_copy(struct ybuild *yb, const cr_ynode *n)
 {
-	cr_ynode *c = calloc(1, sizeof *c);
+	cr_ynode *c = ynode_new(yb);
 
 	if (!c)
 		return NULL;
 	c->kind = n->kind;
 	c->line = n->line;
 	c->plain = n->plain;
-	if (n->text && !(c->text = strdup(n->text)))
-		goto fail;
+	if (n->text && !(c->text = ydoc_strndup(yb->doc, n->text,
+				 strlen(n->text))))
+		return NULL;
 	for (size_t i = 0; i < n->count; i++) {
-		cr_ynode *kid = ynode_copy(n->kids[i]);
+		cr_ynode *kid = ynode_copy(yb, n->kids[i]);
 
-		if (!kid || ynode_append(c, kid) != 0) {
-			cr_ynode_free(kid);
-			goto fail;
-		}
+		if (!kid || ynode_append(yb->doc, c, kid) != 0)
+			return NULL;
 	}
 	return c;
-fail:
-	cr_ynode_free(c);
-	return NULL;
 }
 
 static bool is_open(const struct ybuild *yb, const cr_ynode *n)
@@ -389,12 +460,8 @@ static int ybuild_alias(struct ybuild *yb, cr_problems *p,
 	}
 	if ((err = count_nodes(yb, p, line, subtree_size(target))) != 0)
 		return err;
-	if (!(copy = ynode_copy(target)))
+	if (!(copy = ynode_copy(yb, target)) || attach(yb, copy) != 0)
 		return CR_ENOMEM;
-	if (attach(yb, copy) != 0) {
-		cr_ynode_free(copy);
-		return CR_ENOMEM;
-	}
 	return 0;
 }
 
@@ -421,27 +488,21 @@ static int merge_pairs(struct ybuild *yb, cr_problems *p, cr_ynode *map,
 		if ((err = count_nodes(yb, p, key->line,
 			     subtree_size(key) + subtree_size(value))) != 0)
 			return err;
-		k = ynode_copy(key);
-		v = ynode_copy(value);
-		if (!k || !v || ynode_append(map, k) != 0) {
-			cr_ynode_free(k);
-			cr_ynode_free(v);
+		if (!(k = ynode_copy(yb, key)) || !(v = ynode_copy(yb, value)) ||
+		    ynode_append(yb->doc, map, k) != 0 ||
+		    ynode_append(yb->doc, map, v) != 0)
 			return CR_ENOMEM;
-		}
-		if (ynode_append(map, v) != 0) {
-			cr_ynode_free(v);
-			return CR_ENOMEM;
-		}
 	}
 	return 0;
 }
 
 /* `<<: *base` or `<<: [*a, *b]`: keys of the mapping itself win, then
- * the merged mappings in order (YAML's merge key convention). */
+ * the merged mappings in order (YAML's merge key convention).  The
+ * merged-away pair stays in the arena, where anchors may still name it. */
 static int resolve_merge(struct ybuild *yb, cr_problems *p, cr_ynode *map)
 {
 	size_t at = map->count;
-	cr_ynode *key, *value;
+	cr_ynode *value;
 	int err = 0;
 
 	for (size_t i = 0; i + 1 < map->count; i += 2)
@@ -452,20 +513,10 @@ static int resolve_merge(struct ybuild *yb, cr_problems *p, cr_ynode *map)
 		}
 	if (at == map->count)
 		return 0;
-	key = map->kids[at];
 	value = map->kids[at + 1];
 	memmove(&map->kids[at], &map->kids[at + 2],
 		(map->count - at - 2) * sizeof *map->kids);
 	map->count -= 2;
-	if (ynode_append(&yb->detached, key) != 0) {
-		cr_ynode_free(key);
-		cr_ynode_free(value);
-		return CR_ENOMEM;
-	}
-	if (ynode_append(&yb->detached, value) != 0) {
-		cr_ynode_free(value);
-		return CR_ENOMEM;
-	}
 	if (value->kind == CR_YMAP) {
 		err = merge_pairs(yb, p, map, value);
 	} else if (value->kind == CR_YSEQ) {
@@ -489,6 +540,7 @@ static int end_document(struct ybuild *yb)
 	yb->docs->docs = docs;
 	docs[yb->docs->count++] = yb->root;
 	yb->root = NULL;
+	yb->doc = NULL;
 	return 0;
 }
 
@@ -560,7 +612,13 @@ static int ybuild_run(struct ybuild *yb, cr_problems *p, const char *data,
 	yaml_parser_delete(&parser);
 	forget_anchors(yb);
 	free(yb->anchors);
-	free(yb->detached.kids);
+	if (err && yb->doc) {
+		/* A document cut short by an error is dropped; those before
+		 * stay in *docs. */
+		cr_ynode_free(&yb->doc->root);
+		yb->doc = NULL;
+		yb->root = NULL;
+	}
 	return err;
 }
 
@@ -570,11 +628,7 @@ int cr_yaml_parse(cr_ynode **out, cr_problems *p, const char *data,
 	struct ybuild yb = { .max_nodes = CR_YAML_NODES_MAX };
 	int err = ybuild_run(&yb, p, data, len);
 
-	*out = NULL;
-	if (err)
-		cr_ynode_free(yb.root);
-	else
-		*out = yb.root;
+	*out = yb.root;
 	return err;
 }
 
@@ -583,13 +637,9 @@ int cr_yaml_parse_all(cr_ydocs *out, cr_problems *p, const char *data,
 {
 	struct ybuild yb = { .stream = true, .max_nodes = max_nodes,
 		.docs = out };
-	int err;
 
 	*out = (cr_ydocs){0};
-	err = ybuild_run(&yb, p, data, len);
-	/* A document cut short by an error is dropped; those before stay. */
-	cr_ynode_free(yb.root);
-	return err;
+	return ybuild_run(&yb, p, data, len);
 }
 
 void cr_ydocs_release(cr_ydocs *d)

@@ -14,6 +14,7 @@
  * follows one.
  */
 #include "facts/aho.h"
+#include "facts/aho_events.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -280,24 +281,91 @@ size_t cr_aho_words(const cr_aho *a)
 	return a->words;
 }
 
-/* One automaton step over byte `c` from premultiplied row `row`. */
-#define STEP(row, c) do { \
-	uint32_t e_ = delta[(row) + cls[(unsigned char)(c)]]; \
+/* What one scan fills: the hits, and the events when asked for. */
+struct sink {
+	uint64_t *hits;
+	cr_aho_events *ev;      /* NULL: hits only */
+	bool failed;            /* an event could not be recorded */
+};
+
+/* A keyword ends at `at` in state `row`: off the hot path.  A stretch
+ * records only the events from `from` on, where the stretch before it
+ * stopped. */
+static void accept(struct sink *k, const cr_aho *a, uint32_t row, size_t at,
+	size_t from)
+{
+	uint32_t slot = a->slot[row / a->ncls];
+	cr_aho_events *ev = k->ev;
+
+	merge_tags(k->hits, &a->outs[slot * a->words], a->words);
+	if (!ev || k->failed || at < from)
+		return;
+	if (ev->count == ev->cap) {
+		size_t cap = ev->cap ? ev->cap * 2 : 256;
+		cr_aho_event *grown = realloc(ev->items, cap * sizeof *grown);
+
+		if (!grown) {
+			k->failed = true;
+			return;
+		}
+		ev->items = grown;
+		ev->cap = cap;
+	}
+	ev->items[ev->count++] = (cr_aho_event){ .at = at, .slot = slot };
+}
+
+/* One automaton step over the byte at p[i] from premultiplied row `row`,
+ * in the stretch that starts at `from`. */
+#define STEP(row, p, i, from) do { \
+	uint32_t e_ = delta[(row) + cls[(unsigned char)(p)[i]]]; \
 	(row) = e_ >> 1; \
 	if (__builtin_expect(e_ & 1, 0)) \
-		merge_tags(hits, &a->outs[a->slot[(row) / a->ncls] * \
-			a->words], a->words); \
+		accept(k, a, (row), (size_t)((p) + (i) - base), (from)); \
 } while (0)
 
-static uint32_t scan_range(uint64_t *hits, const cr_aho *a, uint32_t row,
-	const char *p, size_t len)
+static uint32_t scan_range(struct sink *k, const cr_aho *a, uint32_t row,
+	const char *base, const char *p, size_t len, size_t from)
 {
 	const uint32_t *delta = a->delta;
 	const uint8_t *cls = a->cls;
 
 	for (size_t i = 0; i < len; i++)
-		STEP(row, p[i]);
+		STEP(row, p, i, from);
 	return row;
+}
+
+static size_t lane_of(size_t at, size_t chunk)
+{
+	return at / chunk < LANES - 1 ? at / chunk : LANES - 1;
+}
+
+/* Put the events of the four stretches of `chunk` bytes, interleaved by
+ * the lockstep scan but each in order, back in buffer order: a stable
+ * counting sort by stretch. */
+static int untangle(cr_aho_events *ev, size_t chunk)
+{
+	size_t start[LANES + 1] = {0};
+
+	if (ev->count < 2)
+		return CR_OK;
+	if (ev->spare_cap < ev->count) {
+		cr_aho_event *grown = realloc(ev->spare, ev->cap *
+			sizeof *grown);
+
+		if (!grown)
+			return CR_ENOMEM;
+		ev->spare = grown;
+		ev->spare_cap = ev->cap;
+	}
+	for (size_t i = 0; i < ev->count; i++)
+		start[lane_of(ev->items[i].at, chunk) + 1]++;
+	for (size_t l = 1; l <= LANES; l++)
+		start[l] += start[l - 1];
+	for (size_t i = 0; i < ev->count; i++)
+		ev->spare[start[lane_of(ev->items[i].at, chunk)]++] =
+			ev->items[i];
+	memcpy(ev->items, ev->spare, ev->count * sizeof *ev->items);
+	return CR_OK;
 }
 
 /* The buffer is cut into LANES stretches scanned in lockstep: each step
@@ -305,18 +373,21 @@ static uint32_t scan_range(uint64_t *hits, const cr_aho *a, uint32_t row,
  * independent chains keep the CPU busy meanwhile.  Each stretch starts
  * max_len - 1 bytes early, so that a keyword crossing a cut is whole in
  * the stretch after it. */
-void cr_aho_scan(uint64_t *hits, const cr_aho *a, const char *buf,
+static void scan(struct sink *k, const cr_aho *a, const char *buf,
 	size_t len)
 {
 	const uint32_t *delta = a->delta;
 	const uint8_t *cls = a->cls;
+	const char *base = buf;
 	size_t chunk = len / LANES, back = a->max_len ? a->max_len - 1 : 0;
 	const char *p0, *p1, *p2, *p3;
 	uint32_t r0 = 0, r1 = 0, r2 = 0, r3 = 0;
 
-	memset(hits, 0, a->words * sizeof *hits);
+	memset(k->hits, 0, a->words * sizeof *k->hits);
+	if (k->ev)
+		k->ev->count = 0;
 	if (chunk <= back || chunk < LANE_MIN) {
-		scan_range(hits, a, 0, buf, len);
+		scan_range(k, a, 0, base, buf, len, 0);
 		return;
 	}
 	p0 = buf;
@@ -324,12 +395,44 @@ void cr_aho_scan(uint64_t *hits, const cr_aho *a, const char *buf,
 	p2 = buf + 2 * chunk - back;
 	p3 = buf + 3 * chunk - back;
 	for (size_t i = 0; i < chunk; i++) {
-		STEP(r0, p0[i]);
-		STEP(r1, p1[i]);
-		STEP(r2, p2[i]);
-		STEP(r3, p3[i]);
+		STEP(r0, p0, i, 0);
+		STEP(r1, p1, i, chunk);
+		STEP(r2, p2, i, 2 * chunk);
+		STEP(r3, p3, i, 3 * chunk);
 	}
-	scan_range(hits, a, r1, p1 + chunk, back);
-	scan_range(hits, a, r2, p2 + chunk, back);
-	scan_range(hits, a, r3, p3 + chunk, len - 3 * chunk - chunk + back);
+	scan_range(k, a, r1, base, p1 + chunk, back, chunk);
+	scan_range(k, a, r2, base, p2 + chunk, back, 2 * chunk);
+	scan_range(k, a, r3, base, p3 + chunk, len - 3 * chunk - chunk + back,
+		3 * chunk);
+	if (k->ev)
+		k->failed = k->failed || untangle(k->ev, chunk) != CR_OK;
+}
+
+void cr_aho_scan(uint64_t *hits, const cr_aho *a, const char *buf,
+	size_t len)
+{
+	struct sink k = { .hits = hits };
+
+	scan(&k, a, buf, len);
+}
+
+int cr_aho_scan_events(uint64_t *hits, cr_aho_events *ev, const cr_aho *a,
+	const char *buf, size_t len)
+{
+	struct sink k = { .hits = hits, .ev = ev };
+
+	scan(&k, a, buf, len);
+	return k.failed ? CR_ENOMEM : CR_OK;
+}
+
+const uint64_t *cr_aho_event_tags(const cr_aho *a, const cr_aho_event *e)
+{
+	return &a->outs[(size_t)e->slot * a->words];
+}
+
+void cr_aho_events_free(cr_aho_events *ev)
+{
+	free(ev->items);
+	free(ev->spare);
+	memset(ev, 0, sizeof *ev);
 }

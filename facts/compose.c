@@ -351,7 +351,7 @@ int cr_compose_collect_buffer(cr_collect *c, const cr_source_file *f,
 	for (size_t i = 0; i < docs.count; i++)
 		if (docs.docs[i] && (rc = document(&cb, docs.docs[i], &services)))
 			goto failed;
-	if ((rc = cr_graph_set_int(c->g, cb.file, "services", (int64_t)services)))
+	if ((rc = cr_graph_set_int(c->g, cb.file, "service_count", (int64_t)services)))
 		goto failed;
 	if (parsed != CR_OK)
 		rc = parse_error(&cb, &problems);

@@ -754,8 +754,8 @@ static int file_attrs(struct build *b)
 	int rc;
 
 	if ((rc = cr_graph_set_str(g, b->file, "name", name ? name + 1 : b->path)) ||
-	    (rc = cr_graph_set_int(g, b->file, "stages", (int64_t)b->nstages)) ||
-	    (rc = cr_graph_set_int(g, b->file, "instructions",
+	    (rc = cr_graph_set_int(g, b->file, "stage_count", (int64_t)b->nstages)) ||
+	    (rc = cr_graph_set_int(g, b->file, "instruction_count",
 		    (int64_t)df->count)) ||
 	    (rc = set_list(g, b->file, "base_images", &b->base_images)) ||
 	    (df->syntax && (rc = cr_graph_set_str(g, b->file,

@@ -8,6 +8,11 @@
  * resolves repeated keys and list pushes, and builds the kind and path
  * indexes.  Strings are copied into an arena of large chunks, so readers
  * hand out stable pointers without per-string allocations.
+ *
+ * Collectors set a handful of keys (mostly string literals) on hundreds
+ * of thousands of nodes, so interning a name looks first in a small
+ * cache indexed by the name's address: a hit costs one strcmp() instead
+ * of a strlen(), a hash and a probe.
  */
 #include "crucible/graph.h"
 
@@ -103,24 +108,44 @@ static uint64_t hash_bytes(const char *s, size_t len, uint64_t seed)
 
 /* --- interned names (kinds, keys, labels) -------------------------------- */
 
+#define NAME_CACHE 256 /* entries of the by-address cache; a power of 2 */
+
 struct names {
 	const char **by_id;   /* id -> name; id 0 unused */
 	size_t count, cap;
 	uint32_t *slots;      /* open addressing, 0 = empty */
 	size_t nslots;
+	/* The id last interned from a given address.  The name at that
+	 * address may have changed since (a caller's buffer), so a hit is
+	 * checked against the interned text. */
+	struct {
+		const char *ptr;
+		uint32_t id;
+	} cache[NAME_CACHE];
 };
+
+/* The id of name[0..len), or 0; *slot is where it is or would go. */
+static uint32_t names_probe(const struct names *t, const char *name,
+	size_t len, size_t *slot)
+{
+	size_t mask = t->nslots - 1;
+
+	for (size_t i = hash_bytes(name, len, 0) & mask;; i = (i + 1) & mask) {
+		uint32_t id = t->slots[i];
+
+		if (!id || (strncmp(t->by_id[id], name, len) == 0 &&
+			    !t->by_id[id][len])) {
+			*slot = i;
+			return id;
+		}
+	}
+}
 
 static uint32_t names_lookup(const struct names *t, const char *name)
 {
-	size_t len = strlen(name), mask = t->nslots - 1;
+	size_t slot;
 
-	if (!t->nslots)
-		return 0;
-	for (size_t i = hash_bytes(name, len, 0) & mask;; i = (i + 1) & mask) {
-		uint32_t id = t->slots[i];
-		if (!id || strcmp(t->by_id[id], name) == 0)
-			return id;
-	}
+	return t->nslots ? names_probe(t, name, strlen(name), &slot) : 0;
 }
 
 static int names_rehash(struct names *t)
@@ -143,14 +168,20 @@ static int names_rehash(struct names *t)
 	return CR_OK;
 }
 
+static size_t cache_index(const char *name)
+{
+	return ((uintptr_t)name >> 3 ^ (uintptr_t)name >> 11) &
+		(NAME_CACHE - 1);
+}
+
 static int names_intern(struct names *t, struct chunk **arena,
 	const char *name, uint32_t *out)
 {
-	uint32_t id = names_lookup(t, name);
+	size_t at = cache_index(name), len, slot;
 	const char *copy;
-	size_t i;
+	uint32_t id = t->cache[at].id;
 
-	if (id) {
+	if (t->cache[at].ptr == name && strcmp(t->by_id[id], name) == 0) {
 		*out = id;
 		return CR_OK;
 	}
@@ -158,17 +189,17 @@ static int names_intern(struct names *t, struct chunk **arena,
 		t->count = 1; /* reserve id 0 */
 	if ((t->count + 1) * 2 > t->nslots && names_rehash(t) != CR_OK)
 		return CR_ENOMEM;
-	if (GROW(t->by_id, t->cap, t->count + 1) != CR_OK)
-		return CR_ENOMEM;
-	copy = arena_strndup(arena, name, strlen(name));
-	if (!copy)
-		return CR_ENOMEM;
-	id = (uint32_t)t->count++;
-	t->by_id[id] = copy;
-	i = hash_bytes(name, strlen(name), 0) & (t->nslots - 1);
-	while (t->slots[i])
-		i = (i + 1) & (t->nslots - 1);
-	t->slots[i] = id;
+	len = strlen(name);
+	if (!(id = names_probe(t, name, len, &slot))) {
+		if (GROW(t->by_id, t->cap, t->count + 1) != CR_OK ||
+		    !(copy = arena_strndup(arena, name, len)))
+			return CR_ENOMEM;
+		id = (uint32_t)t->count++;
+		t->by_id[id] = copy;
+		t->slots[slot] = id;
+	}
+	t->cache[at].ptr = name;
+	t->cache[at].id = id;
 	*out = id;
 	return CR_OK;
 }

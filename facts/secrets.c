@@ -22,6 +22,7 @@
  */
 #include "facts/secrets_facts.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -345,10 +346,14 @@ bool cr_sfound_same(const cr_sfound *a, const cr_sfound *b)
 
 /* --- the working tree ----------------------------------------------------- */
 
+/* A worker's reading of working-tree files: a descriptor of the root
+ * for the whole run and one buffer that only grows, so that a file costs
+ * its open (beneath the root, never through a symlink, never a FIFO) and
+ * one read. */
 struct tree_thread {
-	const cr_graph *g;
-	cr_ctx *ctx;
+	int rootfd;
 	char *buf;
+	size_t cap;
 };
 
 static int tree_thread_init(void **state, void *arg)
@@ -356,9 +361,9 @@ static int tree_thread_init(void **state, void *arg)
 	struct tree_thread *t = calloc(1, sizeof *t);
 
 	*state = t;
-	if (!t || cr_ctx_new(&t->ctx) != CR_OK)
+	if (!t)
 		return CR_ENOMEM;
-	t->g = arg;
+	t->rootfd = open(cr_graph_root(arg), O_PATH | O_DIRECTORY | O_CLOEXEC);
 	return CR_OK;
 }
 
@@ -366,37 +371,75 @@ static void tree_thread_free(void *state)
 {
 	struct tree_thread *t = state;
 
-	cr_ctx_free(t->ctx);
+	if (t->rootfd >= 0)
+		close(t->rootfd);
+	free(t->buf);
 	free(t);
+}
+
+static int reserve(struct tree_thread *t, size_t size)
+{
+	char *grown;
+
+	if (size <= t->cap)
+		return CR_OK;
+	if (!(grown = realloc(t->buf, size)))
+		return CR_ENOMEM;
+	t->buf = grown;
+	t->cap = size;
+	return CR_OK;
+}
+
+/* Read fd to its end into t->buf, asking one byte more than `size` (its
+ * size when opened) so that an unchanged file takes one read, and one
+ * that grew meanwhile is read whole.  CR_ELIMIT past the size limit. */
+static int read_whole(struct tree_thread *t, int fd, size_t size,
+	size_t *len)
+{
+	size_t want = size + 1, got = 0;
+	ssize_t n;
+	int rc;
+
+	for (;;) {
+		if ((rc = reserve(t, want)) != CR_OK)
+			return rc;
+		n = read(fd, t->buf + got, want - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return CR_ENOTFOUND;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+		if (got > CR_SECRETS_SIZE_MAX)
+			return CR_ELIMIT;
+		if (got == want)
+			want *= 2;
+	}
+	*len = got;
+	return CR_OK;
 }
 
 static int tree_load(void *state, cr_sitem *it, const char **buf,
 	size_t *len)
 {
 	struct tree_thread *t = state;
-	bool cut;
-	int rc = cr_file_read(&t->buf, len, &cut, t->ctx, t->g, it->path,
-		CR_SECRETS_SIZE_MAX);
+	struct stat st;
+	int fd, rc;
 
-	if (rc == CR_ENOMEM)
-		return rc;
-	if (rc != CR_OK)
+	if (t->rootfd < 0 || cr_open_beneath(&fd, &st, t->rootfd,
+		    it->path) != 0)
 		return CR_ENOTFOUND;
-	if (cut) {
-		free(t->buf);
-		t->buf = NULL;
-		return CR_ELIMIT;
-	}
+	rc = (uint64_t)st.st_size > CR_SECRETS_SIZE_MAX ? CR_ELIMIT :
+		read_whole(t, fd, (size_t)st.st_size, len);
+	close(fd);
 	*buf = t->buf;
-	return CR_OK;
+	return rc;
 }
 
 static void tree_unload(void *state)
 {
-	struct tree_thread *t = state;
-
-	free(t->buf);
-	t->buf = NULL;
+	(void)state;
 }
 
 /* The cache key of a working-tree file: its path and stat data. */
@@ -465,7 +508,7 @@ static int tree_items(struct tree *t, cr_collect *c, const cr_spool *pool)
 			.origin = i, .checks = t->sensitive[i].check };
 		t->count++;
 	}
-	return key_tree_items(c, t->items, t->count);
+	return pool->cache ? key_tree_items(c, t->items, t->count) : CR_OK;
 }
 
 static int scan_tree(struct tree *t, cr_collect *c, const cr_spool *pool)
@@ -776,6 +819,8 @@ int cr_secrets_collect(cr_collect *c)
 	    (rc = cr_shistory_collect(&h, c, &pool, c->opts->since)) != CR_OK)
 		goto done;
 	/* A cache that cannot be written costs time, never the run. */
+	if (pool.cache && !(c->opts->collectors & CR_FACTS_HISTORY))
+		cr_scache_keep_unused(pool.cache);
 	if (pool.cache)
 		cr_scache_save(pool.cache);
 	emit_secrets(&e, &t);

@@ -11,23 +11,31 @@
  * derived again from the content, read (not scanned) when a record has
  * matches.
  *
+ * The file also keeps the last history walk (secrets_history.c), as
+ * bytes this file does not interpret, under a key naming what the walk
+ * depended on (the refs, --since, the path prefix): a second run over an
+ * unchanged repository skips the walk as well as the scans.
+ *
  * One file per repository and rule set, under
  * $XDG_CACHE_HOME/crucible/secrets/ (~/.cache/crucible/secrets/), named
  * by a hash of both, in this little-endian layout:
  *
  *   "CRSECRET" | u32 version | u32 rule count | digest[72]
- *   | u64 records | u64 matches
+ *   | u64 records | u64 matches | u64 walk bytes (0: no walk)
  *   | records: key[20] u8 flags u8 checks u8 hits u8 0 u32 match count
  *   | matches: u32 rule, line, column, length, entropy | u64 offset
  *              | u8 suppressed | 3 zero bytes
+ *   | walk: key[32] | the bytes (only when there are some)
  *   | BLAKE2b-256 of everything before
  *
  * Records are sorted by key (lookups bisect).  Anything out of place
  * (magic, version, digest, sizes, order, a rule index out of range, the
  * checksum) makes the whole file ignored and rewritten.  A save writes
- * the records this run used or added to a temporary file in the same
- * directory and renames it over the old one: a concurrent run reads
- * either file whole, never a mix, and the last writer wins.
+ * the records this run used or added (all of them after a run that left
+ * the history out, so that it does not drop the history's), and the
+ * newest walk, to a temporary file in the same directory and renames it
+ * over the old one: a concurrent run reads either file whole, never a
+ * mix, and the last writer wins.
  */
 #include "facts/secrets_facts.h"
 
@@ -42,9 +50,9 @@
 #include <sodium.h>
 
 #define MAGIC "CRSECRET"
-#define VERSION 1u
+#define VERSION 2u
 #define DIGEST_SIZE 72
-#define HEADER_SIZE (8 + 4 + 4 + DIGEST_SIZE + 8 + 8)
+#define HEADER_SIZE (8 + 4 + 4 + DIGEST_SIZE + 8 + 8 + 8)
 #define RECORD_SIZE (CR_SECRETS_KEY_SIZE + 8)
 #define MATCH_SIZE (5 * 4 + 8 + 4)
 #define CHECKSUM_SIZE 32
@@ -54,6 +62,7 @@
 struct cache_rec {
 	cr_scache_rec pub;
 	bool used;
+	bool replaced;      /* by a fresh record */
 };
 
 struct cr_scache {
@@ -65,39 +74,11 @@ struct cr_scache {
 	cr_scache_match *matches;   /* the file's, records point in */
 	cr_scache_rec *fresh;       /* added this run, matches owned */
 	size_t fresh_count, fresh_cap;
+	uint8_t walk_key[CR_SCACHE_WALK_KEY];
+	uint8_t *walk;              /* NULL: none */
+	size_t walk_len;
+	bool keep_unused;
 };
-
-/* --- little-endian fields ------------------------------------------------ */
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	uint32_t v = 0;
-
-	for (int i = 3; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
 
 /* --- in memory ----------------------------------------------------------- */
 
@@ -114,6 +95,13 @@ int cr_scache_new(cr_scache **out, const char *digest, size_t rule_count)
 	return CR_OK;
 }
 
+static void drop_walk(cr_scache *c)
+{
+	free(c->walk);
+	c->walk = NULL;
+	c->walk_len = 0;
+}
+
 static void drop_file_records(cr_scache *c)
 {
 	free(c->recs);
@@ -121,6 +109,7 @@ static void drop_file_records(cr_scache *c)
 	c->recs = NULL;
 	c->matches = NULL;
 	c->count = 0;
+	drop_walk(c);
 }
 
 void cr_scache_free(cr_scache *c)
@@ -161,7 +150,7 @@ int cr_scache_put(cr_scache *c, const cr_scache_rec *rec)
 
 	/* The new record replaces the file's. */
 	if (old)
-		old->used = false;
+		old->replaced = true;
 
 	if (c->fresh_count == c->fresh_cap) {
 		size_t cap = c->fresh_cap ? c->fresh_cap * 2 : 64;
@@ -182,6 +171,37 @@ int cr_scache_put(cr_scache *c, const cr_scache_rec *rec)
 	return CR_OK;
 }
 
+const void *cr_scache_walk(const cr_scache *c,
+	const uint8_t key[CR_SCACHE_WALK_KEY], size_t *len)
+{
+	if (!c->walk || memcmp(c->walk_key, key, CR_SCACHE_WALK_KEY) != 0)
+		return NULL;
+	*len = c->walk_len;
+	return c->walk;
+}
+
+int cr_scache_set_walk(cr_scache *c, const uint8_t key[CR_SCACHE_WALK_KEY],
+	const void *data, size_t len)
+{
+	uint8_t *copy;
+
+	drop_walk(c);
+	if (!len)
+		return CR_OK;
+	if (!(copy = malloc(len)))
+		return CR_ENOMEM;
+	memcpy(copy, data, len);
+	memcpy(c->walk_key, key, CR_SCACHE_WALK_KEY);
+	c->walk = copy;
+	c->walk_len = len;
+	return CR_OK;
+}
+
+void cr_scache_keep_unused(cr_scache *c)
+{
+	c->keep_unused = true;
+}
+
 size_t cr_scache_count(const cr_scache *c)
 {
 	return c->count;
@@ -195,19 +215,22 @@ const cr_scache_rec *cr_scache_at(const cr_scache *c, size_t i)
 /* --- reading ------------------------------------------------------------- */
 
 static bool header_ok(const cr_scache *c, const uint8_t *p, size_t len,
-	uint64_t *nrec, uint64_t *nmatch)
+	uint64_t *nrec, uint64_t *nmatch, uint64_t *nwalk)
 {
 	uint64_t body;
 
 	if (len < HEADER_SIZE + CHECKSUM_SIZE || memcmp(p, MAGIC, 8) != 0 ||
-	    get32(p + 8) != VERSION || get32(p + 12) != c->rule_count ||
+	    cr_le_get32(p + 8) != VERSION || cr_le_get32(p + 12) != c->rule_count ||
 	    memcmp(p + 16, c->digest, DIGEST_SIZE) != 0)
 		return false;
-	*nrec = get64(p + 16 + DIGEST_SIZE);
-	*nmatch = get64(p + 24 + DIGEST_SIZE);
-	if (*nrec > FILE_MAX / RECORD_SIZE || *nmatch > FILE_MAX / MATCH_SIZE)
+	*nrec = cr_le_get64(p + 16 + DIGEST_SIZE);
+	*nmatch = cr_le_get64(p + 24 + DIGEST_SIZE);
+	*nwalk = cr_le_get64(p + 32 + DIGEST_SIZE);
+	if (*nrec > FILE_MAX / RECORD_SIZE || *nmatch > FILE_MAX / MATCH_SIZE ||
+	    *nwalk > FILE_MAX)
 		return false;
-	body = *nrec * RECORD_SIZE + *nmatch * MATCH_SIZE;
+	body = *nrec * RECORD_SIZE + *nmatch * MATCH_SIZE +
+		(*nwalk ? CR_SCACHE_WALK_KEY + *nwalk : 0);
 	return body == len - HEADER_SIZE - CHECKSUM_SIZE;
 }
 
@@ -223,9 +246,9 @@ static bool read_match(cr_scache_match *m, const uint8_t *p,
 	size_t rule_count)
 {
 	*m = (cr_scache_match){
-		.rule = get32(p), .line = get32(p + 4),
-		.column = get32(p + 8), .length = get32(p + 12),
-		.entropy_micro = get32(p + 16), .offset = get64(p + 20),
+		.rule = cr_le_get32(p), .line = cr_le_get32(p + 4),
+		.column = cr_le_get32(p + 8), .length = cr_le_get32(p + 12),
+		.entropy_micro = cr_le_get32(p + 16), .offset = cr_le_get64(p + 20),
 		.suppressed = p[28] != 0,
 	};
 	return m->rule < rule_count && p[28] <= 1 && !p[29] && !p[30] &&
@@ -250,7 +273,7 @@ static bool read_body(cr_scache *c, const uint8_t *p, uint64_t nrec,
 		r->flags = p[20];
 		r->checks = p[21];
 		r->hits = p[22];
-		r->count = get32(p + 24);
+		r->count = cr_le_get32(p + 24);
 		if (p[23] || (r->flags & ~CR_SCACHE_BINARY) ||
 		    (r->hits & ~r->checks) || r->count > nmatch - used ||
 		    (i && memcmp(c->recs[i - 1].pub.key, r->key,
@@ -264,11 +287,12 @@ static bool read_body(cr_scache *c, const uint8_t *p, uint64_t nrec,
 
 int cr_scache_parse(cr_scache *c, const void *data, size_t len)
 {
-	const uint8_t *p = data;
-	uint64_t nrec, nmatch;
+	const uint8_t *p = data, *walk;
+	uint64_t nrec, nmatch, nwalk;
 
 	drop_file_records(c);
-	if (!header_ok(c, p, len, &nrec, &nmatch) || !checksum_ok(p, len))
+	if (!header_ok(c, p, len, &nrec, &nmatch, &nwalk) ||
+	    !checksum_ok(p, len))
 		return CR_EPARSE;
 	c->recs = calloc(nrec ? nrec : 1, sizeof *c->recs);
 	c->matches = calloc(nmatch ? nmatch : 1, sizeof *c->matches);
@@ -281,6 +305,12 @@ int cr_scache_parse(cr_scache *c, const void *data, size_t len)
 		return CR_EPARSE;
 	}
 	c->count = nrec;
+	walk = p + HEADER_SIZE + nrec * RECORD_SIZE + nmatch * MATCH_SIZE;
+	if (nwalk && cr_scache_set_walk(c, walk, walk + CR_SCACHE_WALK_KEY,
+		    nwalk) != CR_OK) {
+		drop_file_records(c);
+		return CR_ENOMEM;
+	}
 	return CR_OK;
 }
 
@@ -396,7 +426,8 @@ static const cr_scache_rec **records_to_keep(const cr_scache *c, size_t *n,
 	for (size_t i = 0; i < c->fresh_count; i++)
 		keep[k++] = &c->fresh[i];
 	for (size_t i = 0; i < c->count; i++)
-		if (c->recs[i].used)
+		if (!c->recs[i].replaced &&
+		    (c->recs[i].used || c->keep_unused))
 			keep[k++] = &c->recs[i].pub;
 	qsort(keep, k, sizeof *keep, by_key);
 	*n = 0;
@@ -413,12 +444,12 @@ static const cr_scache_rec **records_to_keep(const cr_scache *c, size_t *n,
 
 static void write_match(uint8_t *p, const cr_scache_match *m)
 {
-	put32(p, m->rule);
-	put32(p + 4, m->line);
-	put32(p + 8, m->column);
-	put32(p + 12, m->length);
-	put32(p + 16, m->entropy_micro);
-	put64(p + 20, m->offset);
+	cr_le_put32(p, m->rule);
+	cr_le_put32(p + 4, m->line);
+	cr_le_put32(p + 8, m->column);
+	cr_le_put32(p + 12, m->length);
+	cr_le_put32(p + 16, m->entropy_micro);
+	cr_le_put64(p + 20, m->offset);
 	p[28] = m->suppressed;
 	p[29] = p[30] = p[31] = 0;
 }
@@ -429,15 +460,17 @@ static uint8_t *serialize(const cr_scache *c, const cr_scache_rec **keep,
 	uint8_t *buf, *r, *m;
 
 	*len = HEADER_SIZE + n * RECORD_SIZE + nmatch * MATCH_SIZE +
+		(c->walk ? CR_SCACHE_WALK_KEY + c->walk_len : 0) +
 		CHECKSUM_SIZE;
 	if (!(buf = calloc(1, *len)))
 		return NULL;
 	memcpy(buf, MAGIC, 8);
-	put32(buf + 8, VERSION);
-	put32(buf + 12, (uint32_t)c->rule_count);
+	cr_le_put32(buf + 8, VERSION);
+	cr_le_put32(buf + 12, (uint32_t)c->rule_count);
 	memcpy(buf + 16, c->digest, DIGEST_SIZE);
-	put64(buf + 16 + DIGEST_SIZE, n);
-	put64(buf + 24 + DIGEST_SIZE, nmatch);
+	cr_le_put64(buf + 16 + DIGEST_SIZE, n);
+	cr_le_put64(buf + 24 + DIGEST_SIZE, nmatch);
+	cr_le_put64(buf + 32 + DIGEST_SIZE, c->walk ? c->walk_len : 0);
 	r = buf + HEADER_SIZE;
 	m = r + n * RECORD_SIZE;
 	for (size_t i = 0; i < n; i++, r += RECORD_SIZE) {
@@ -445,9 +478,13 @@ static uint8_t *serialize(const cr_scache *c, const cr_scache_rec **keep,
 		r[20] = keep[i]->flags;
 		r[21] = keep[i]->checks;
 		r[22] = keep[i]->hits;
-		put32(r + 24, keep[i]->count);
+		cr_le_put32(r + 24, keep[i]->count);
 		for (uint32_t j = 0; j < keep[i]->count; j++, m += MATCH_SIZE)
 			write_match(m, &keep[i]->matches[j]);
+	}
+	if (c->walk) {
+		memcpy(m, c->walk_key, CR_SCACHE_WALK_KEY);
+		memcpy(m + CR_SCACHE_WALK_KEY, c->walk, c->walk_len);
 	}
 	crypto_generichash(buf + *len - CHECKSUM_SIZE, CHECKSUM_SIZE, buf,
 		*len - CHECKSUM_SIZE, NULL, 0);

@@ -58,6 +58,30 @@ bool cr_sensitive_dir_of(char *out, size_t size, const char *path);
 
 /* --- the result cache (secrets_cache.c) ---------------------------------- */
 
+/* Little-endian fields of the cache file (and of the walk it keeps). */
+static inline void cr_le_put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline void cr_le_put64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline uint32_t cr_le_get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t cr_le_get64(const uint8_t *p)
+{
+	return cr_le_get32(p) | (uint64_t)cr_le_get32(p + 4) << 32;
+}
+
 typedef struct cr_scache cr_scache;
 
 /* One match as the cache keeps it: no secret material at all. */
@@ -101,6 +125,21 @@ const cr_scache_rec *cr_scache_find(cr_scache *c,
 
 /* Add or replace a record (matches copied).  Not thread-safe. */
 int cr_scache_put(cr_scache *c, const cr_scache_rec *rec);
+
+/* The history walk kept with the cache (secrets_history.c): opaque
+ * bytes under a key of what the walk depended on.  cr_scache_walk() gives
+ * the kept bytes (owned by the cache) when their key is `key`, else
+ * NULL; cr_scache_set_walk() replaces them with a copy of data, saved
+ * with the records.  A zero-length walk is not kept. */
+#define CR_SCACHE_WALK_KEY 32
+const void *cr_scache_walk(const cr_scache *c,
+	const uint8_t key[CR_SCACHE_WALK_KEY], size_t *len);
+int cr_scache_set_walk(cr_scache *c, const uint8_t key[CR_SCACHE_WALK_KEY],
+	const void *data, size_t len);
+
+/* Keep the records this run did not use too: a run that left the history
+ * out must not drop the history's results. */
+void cr_scache_keep_unused(cr_scache *c);
 
 /* Write the records used or added since opening, atomically (a temporary
  * file renamed over the old one).  Errors are not fatal to a run: the

@@ -13,6 +13,13 @@
  * shared across threads); the blobs are then scanned by the pool of
  * secrets.c, each thread reading through its own repository handle.
  *
+ * The walk's result (commits, blobs with their first path, sensitive
+ * paths) is kept in the cache under a hash of what it depended on: every
+ * ref and its target, HEAD, the shallow boundary, --since and the path
+ * prefix.  A run over a repository whose refs have not moved restores it
+ * instead of walking, and with every blob's result cached too, reads
+ * nothing from the object database but the blobs holding secrets.
+ *
  * A secret is introduced by the first blob, in walk order, that holds it
  * (same rule, length and hash), at that blob's path.  A sensitive path
  * is introduced by the first commit that adds a blob at it (for paths
@@ -21,13 +28,23 @@
 #include "facts/secrets_facts.h"
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
 
 #include "facts/files_internal.h"
+
+#define WALK_COMMIT_SIZE (CR_SECRETS_KEY_SIZE + 20)
+#define WALK_ITEM_SIZE (CR_SECRETS_KEY_SIZE + 12)
+#define WALK_CAND_SIZE 12
+#define WALK_HEADER_SIZE 24
+#define DATE_LEN 20     /* YYYY-MM-DDTHH:MM:SSZ */
 
 /* --- --since ----------------------------------------------------------------- */
 
@@ -351,18 +368,13 @@ done:
 	return rc;
 }
 
-static int walk_commits(struct walk *w, const char *since)
+/* Walk the commits (those committed at or after `bound` when bounded). */
+static int walk_commits(struct walk *w, bool bounded, int64_t bound)
 {
 	git_revwalk *rw = NULL;
-	int64_t bound = 0;
 	git_oid oid;
 	int err, rc = CR_OK;
 
-	if (since && cr_secrets_parse_since(&bound, since,
-		    (int64_t)time(NULL)) != CR_OK)
-		return cr_error_set(w->c->ctx, CR_EINVAL, "--since '%s': "
-			"expected YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS or "
-			"'N days ago'", since);
 	if (git_revwalk_new(&rw, w->repo) < 0 ||
 	    git_revwalk_sorting(rw, GIT_SORT_TOPOLOGICAL |
 		    GIT_SORT_REVERSE) < 0 ||
@@ -376,13 +388,301 @@ static int walk_commits(struct walk *w, const char *since)
 		goto done;
 	}
 	while (rc == CR_OK && (err = git_revwalk_next(&oid, rw)) == 0)
-		rc = visit(w, &oid, since != NULL, bound);
+		rc = visit(w, &oid, bounded, bound);
 	if (rc == CR_OK && err != GIT_ITEROVER)
 		rc = cr_git_error(w->c->ctx, "history");
 done:
 	git_revwalk_free(rw);
 	return rc == CR_ENOMEM ? cr_error_set(w->c->ctx, rc,
 		"out of memory walking the history") : rc;
+}
+
+/* --- the walk, kept in the cache ------------------------------------------ */
+
+/* One "name target" line per ref, sorted: the refs' state, whatever
+ * order the iterator gives. */
+static int ref_lines(char ***out, size_t *n, git_repository *repo)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref;
+	size_t cap = 0;
+	int rc = CR_OK;
+
+	*out = NULL;
+	*n = 0;
+	if (git_reference_iterator_new(&it, repo) < 0)
+		return CR_EGIT;
+	while (rc == CR_OK && git_reference_next(&ref, it) == 0) {
+		git_reference *target = NULL;
+		char hex[GIT_OID_HEXSZ + 1] = "-";
+		char *line;
+
+		if (git_reference_resolve(&target, ref) == 0)
+			git_oid_tostr(hex, sizeof hex,
+				git_reference_target(target));
+		if (grow((void **)out, &cap, *n, sizeof **out) != CR_OK ||
+		    asprintf(&line, "%s %s", git_reference_name(ref), hex) < 0)
+			rc = CR_ENOMEM;
+		else
+			(*out)[(*n)++] = line;
+		git_reference_free(target);
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+	return rc;
+}
+
+static int by_string(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void hash_str(crypto_generichash_state *st, const char *s)
+{
+	crypto_generichash_update(st, (const unsigned char *)s, strlen(s) + 1);
+}
+
+/* The shallow boundary, which deepening moves without moving a ref. */
+static void hash_shallow(crypto_generichash_state *st, git_repository *repo)
+{
+	char path[PATH_MAX], buf[4096];
+	ssize_t got;
+	int fd;
+
+	if (snprintf(path, sizeof path, "%sshallow",
+		    git_repository_path(repo)) >= (int)sizeof path ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	while ((got = read(fd, buf, sizeof buf)) > 0)
+		crypto_generichash_update(st, (const unsigned char *)buf,
+			(size_t)got);
+	close(fd);
+}
+
+/* What a walk depends on, hashed. */
+static int walk_key(uint8_t key[CR_SCACHE_WALK_KEY], struct walk *w,
+	bool bounded, int64_t bound)
+{
+	crypto_generichash_state st;
+	char **refs, head[GIT_OID_HEXSZ + 1] = "-", num[32];
+	git_oid oid;
+	size_t n;
+	int rc;
+
+	if ((rc = ref_lines(&refs, &n, w->repo)) != CR_OK)
+		goto done;
+	qsort(refs, n, sizeof *refs, by_string);
+	if (git_reference_name_to_id(&oid, w->repo, "HEAD") == 0)
+		git_oid_tostr(head, sizeof head, &oid);
+	snprintf(num, sizeof num, "%lld", bounded ? (long long)bound : -1LL);
+	crypto_generichash_init(&st, NULL, 0, CR_SCACHE_WALK_KEY);
+	hash_str(&st, "crucible secrets walk 1");
+	hash_str(&st, w->prefix);
+	hash_str(&st, num);
+	hash_str(&st, head);
+	for (size_t i = 0; i < n; i++)
+		hash_str(&st, refs[i]);
+	hash_shallow(&st, w->repo);
+	crypto_generichash_final(&st, key, CR_SCACHE_WALK_KEY);
+done:
+	for (size_t i = 0; refs && i < n; i++)
+		free(refs[i]);
+	free(refs);
+	return rc;
+}
+
+/* The walk's result as bytes, little-endian:
+ *   u64 commits walked | u32 commits | u32 items | u32 candidates
+ *   | u32 string bytes
+ *   | commits: id[20] date[20]
+ *   | items: id[20] u32 commit u32 checks u32 path
+ *   | candidates: u32 path u32 commit u32 item
+ *   | strings: the paths, each NUL-terminated (path fields are offsets)
+ */
+struct walk_sizes {
+	uint32_t commits, items, cands, strings;
+};
+
+static size_t walk_bytes(const struct walk_sizes *z)
+{
+	return WALK_HEADER_SIZE + (size_t)z->commits * WALK_COMMIT_SIZE +
+		(size_t)z->items * WALK_ITEM_SIZE +
+		(size_t)z->cands * WALK_CAND_SIZE + z->strings;
+}
+
+/* Append path to the strings at *s; its offset. */
+static uint32_t put_string(uint8_t *strings, size_t *s, const char *path)
+{
+	size_t len = strlen(path) + 1, at = *s;
+
+	memcpy(strings + at, path, len);
+	*s += len;
+	return (uint32_t)at;
+}
+
+static int walk_save(const struct walk *w, cr_scache *cache,
+	const uint8_t key[CR_SCACHE_WALK_KEY])
+{
+	const cr_shistory *h = w->h;
+	struct walk_sizes z = { (uint32_t)h->commit_count,
+		(uint32_t)h->item_count, (uint32_t)w->cand_count, 0 };
+	size_t strings = 0, len;
+	uint8_t *buf, *p, *str;
+	int rc;
+
+	for (size_t i = 0; i < h->item_count; i++)
+		strings += strlen(h->items[i].path) + 1;
+	for (size_t i = 0; i < w->cand_count; i++)
+		strings += strlen(w->cands[i].path) + 1;
+	if (strings > UINT32_MAX || h->item_count > UINT32_MAX ||
+	    h->commit_count > UINT32_MAX || w->cand_count > UINT32_MAX)
+		return CR_OK;   /* beyond the format: walk again next time */
+	z.strings = (uint32_t)strings;
+	if (!(buf = calloc(1, len = walk_bytes(&z))))
+		return CR_ENOMEM;
+	cr_le_put64(buf, h->commits_walked);
+	cr_le_put32(buf + 8, z.commits);
+	cr_le_put32(buf + 12, z.items);
+	cr_le_put32(buf + 16, z.cands);
+	cr_le_put32(buf + 20, z.strings);
+	p = buf + WALK_HEADER_SIZE;
+	str = buf + len - strings;
+	strings = 0;
+	for (size_t i = 0; i < h->commit_count; i++, p += WALK_COMMIT_SIZE) {
+		git_oid oid;
+
+		git_oid_fromstr(&oid, h->commits[i].id);
+		memcpy(p, oid.id, CR_SECRETS_KEY_SIZE);
+		memcpy(p + CR_SECRETS_KEY_SIZE, h->commits[i].date, DATE_LEN);
+	}
+	for (size_t i = 0; i < h->item_count; i++, p += WALK_ITEM_SIZE) {
+		memcpy(p, h->items[i].key, CR_SECRETS_KEY_SIZE);
+		cr_le_put32(p + 20, (uint32_t)h->items[i].origin);
+		cr_le_put32(p + 24, h->items[i].checks);
+		cr_le_put32(p + 28, put_string(str, &strings,
+			h->items[i].path));
+	}
+	for (size_t i = 0; i < w->cand_count; i++, p += WALK_CAND_SIZE) {
+		cr_le_put32(p, put_string(str, &strings, w->cands[i].path));
+		cr_le_put32(p + 4, (uint32_t)w->cands[i].commit);
+		cr_le_put32(p + 8, (uint32_t)w->cands[i].item);
+	}
+	rc = cr_scache_set_walk(cache, key, buf, len);
+	free(buf);
+	return rc;
+}
+
+/* The string at offset `at`, or NULL when it is not one. */
+static const char *get_string(const uint8_t *strings, uint32_t size,
+	uint32_t at)
+{
+	return at < size && strings[size - 1] == '\0' ?
+		(const char *)strings + at : NULL;
+}
+
+static bool date_ok(const uint8_t *d)
+{
+	for (size_t i = 0; i < DATE_LEN; i++)
+		if (!isdigit(d[i]) && !strchr("-T:Z", d[i]))
+			return false;
+	return true;
+}
+
+static int restore_commits(struct walk *w, const uint8_t *p, uint32_t n)
+{
+	cr_shistory *h = w->h;
+
+	if (n && !(h->commits = calloc(n, sizeof *h->commits)))
+		return CR_ENOMEM;
+	w->commit_cap = n;
+	for (uint32_t i = 0; i < n; i++, p += WALK_COMMIT_SIZE) {
+		git_oid oid;
+
+		if (!date_ok(p + CR_SECRETS_KEY_SIZE))
+			return CR_EPARSE;
+		memcpy(oid.id, p, CR_SECRETS_KEY_SIZE);
+		git_oid_tostr(h->commits[i].id, sizeof h->commits[i].id, &oid);
+		memcpy(h->commits[i].date, p + CR_SECRETS_KEY_SIZE, DATE_LEN);
+		h->commit_count++;
+	}
+	return CR_OK;
+}
+
+static int restore_items(struct walk *w, const uint8_t *p, uint32_t n,
+	const uint8_t *strings, uint32_t size)
+{
+	cr_shistory *h = w->h;
+
+	if (n && !(h->items = calloc(n, sizeof *h->items)))
+		return CR_ENOMEM;
+	w->item_cap = n;
+	for (uint32_t i = 0; i < n; i++, p += WALK_ITEM_SIZE) {
+		const char *path = get_string(strings, size,
+			cr_le_get32(p + 28));
+		cr_sitem *it = &h->items[i];
+
+		if (!path || cr_le_get32(p + 20) >= h->commit_count ||
+		    cr_le_get32(p + 24) > UINT8_MAX)
+			return CR_EPARSE;
+		*it = (cr_sitem){ .cacheable = true,
+			.origin = cr_le_get32(p + 20),
+			.checks = cr_le_get32(p + 24) };
+		memcpy(it->key, p, CR_SECRETS_KEY_SIZE);
+		if (!(it->path = strdup(path)))
+			return CR_ENOMEM;
+		h->item_count++;
+	}
+	return CR_OK;
+}
+
+static int restore_cands(struct walk *w, const uint8_t *p, uint32_t n,
+	const uint8_t *strings, uint32_t size)
+{
+	if (n && !(w->cands = calloc(n, sizeof *w->cands)))
+		return CR_ENOMEM;
+	w->cand_cap = n;
+	for (uint32_t i = 0; i < n; i++, p += WALK_CAND_SIZE) {
+		const char *path = get_string(strings, size, cr_le_get32(p));
+		cr_sensitive s = path ? cr_sensitive_of_path(path) :
+			(cr_sensitive){0};
+		struct candidate *cand = &w->cands[i];
+
+		if (!s.category || cr_le_get32(p + 4) >= w->h->commit_count ||
+		    cr_le_get32(p + 8) >= w->h->item_count)
+			return CR_EPARSE;
+		*cand = (struct candidate){ .category = s.category,
+			.check = s.check, .commit = cr_le_get32(p + 4),
+			.item = cr_le_get32(p + 8) };
+		if (!(cand->path = strdup(path)))
+			return CR_ENOMEM;
+		w->cand_count++;
+	}
+	return CR_OK;
+}
+
+/* The walk from the cache's bytes: CR_EPARSE when they do not hold
+ * together (the caller then walks). */
+static int walk_restore(struct walk *w, const uint8_t *data, size_t len)
+{
+	struct walk_sizes z;
+	const uint8_t *p = data + WALK_HEADER_SIZE, *strings;
+	int rc;
+
+	if (len < WALK_HEADER_SIZE)
+		return CR_EPARSE;
+	z = (struct walk_sizes){ cr_le_get32(data + 8), cr_le_get32(data + 12),
+		cr_le_get32(data + 16), cr_le_get32(data + 20) };
+	if (walk_bytes(&z) != len)
+		return CR_EPARSE;
+	strings = data + len - z.strings;
+	w->h->commits_walked = cr_le_get64(data);
+	if ((rc = restore_commits(w, p, z.commits)) != CR_OK)
+		return rc;
+	p += (size_t)z.commits * WALK_COMMIT_SIZE;
+	if ((rc = restore_items(w, p, z.items, strings, z.strings)) != CR_OK)
+		return rc;
+	p += (size_t)z.items * WALK_ITEM_SIZE;
+	return restore_cands(w, p, z.cands, strings, z.strings);
 }
 
 /* --- reading blobs on the pool's threads ----------------------------------- */
@@ -509,6 +809,42 @@ static void walk_release(struct walk *w)
 	blob_map_free(&w->blobs);
 }
 
+/* Back to an empty walk, after a kept walk that did not hold together. */
+static void walk_forget(struct walk *w)
+{
+	walk_release(w);
+	cr_shistory_release(w->h);
+	w->blobs = (struct blob_map){0};
+	w->cands = NULL;
+	w->cand_count = w->cand_cap = w->item_cap = w->commit_cap = 0;
+}
+
+/* The walk the cache kept when the repository has not moved since, else
+ * a walk, kept for next time. */
+static int walk_or_recall(struct walk *w, cr_scache *cache, bool bounded,
+	int64_t bound)
+{
+	uint8_t key[CR_SCACHE_WALK_KEY];
+	const void *kept;
+	size_t len;
+	int rc;
+
+	if (!cache)
+		return walk_commits(w, bounded, bound);
+	if ((rc = walk_key(key, w, bounded, bound)) == CR_EGIT)
+		return cr_git_error(w->c->ctx, "references");
+	if (rc == CR_OK && (kept = cr_scache_walk(cache, key, &len))) {
+		if ((rc = walk_restore(w, kept, len)) == CR_OK)
+			return rc;
+		walk_forget(w);
+		rc = rc == CR_EPARSE ? CR_OK : rc;
+	}
+	if (rc == CR_OK && (rc = walk_commits(w, bounded, bound)) == CR_OK)
+		rc = walk_save(w, cache, key);
+	return rc == CR_ENOMEM ? cr_error_set(w->c->ctx, rc,
+		"out of memory walking the history") : rc;
+}
+
 int cr_shistory_collect(cr_shistory *h, cr_collect *c, const cr_spool *pool,
 	const char *since)
 {
@@ -520,8 +856,14 @@ int cr_shistory_collect(cr_shistory *h, cr_collect *c, const cr_spool *pool,
 		.unload = blob_unload,
 	};
 	char *prefix = NULL;
+	int64_t bound = 0;
 	int rc;
 
+	if (since && cr_secrets_parse_since(&bound, since,
+		    (int64_t)time(NULL)) != CR_OK)
+		return cr_error_set(c->ctx, CR_EINVAL, "--since '%s': "
+			"expected YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS or "
+			"'N days ago'", since);
 	if ((rc = cr_git_open_root(&w.repo, &prefix, c->ctx,
 		     cr_graph_root(c->g))) != CR_OK || !w.repo)
 		return rc;
@@ -532,7 +874,8 @@ int cr_shistory_collect(cr_shistory *h, cr_collect *c, const cr_spool *pool,
 	 * process-wide and only relaxes checks nothing else relies on. */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 	loader.arg = (void *)git_repository_path(w.repo);
-	if ((rc = walk_commits(&w, since)) != CR_OK ||
+	if ((rc = walk_or_recall(&w, pool->cache, since != NULL, bound)) !=
+		    CR_OK ||
 	    (rc = cr_spool_run(pool, h->items, h->item_count, &loader)) !=
 		    CR_OK ||
 	    (rc = cr_spool_remember(pool, h->items, h->item_count)) != CR_OK)

@@ -2,10 +2,18 @@
  * secrets_scan.c - scanning one buffer for secrets, and the redaction,
  * hash and fingerprint helpers every output of a secret goes through.
  *
- * A scan is one pass of the keyword prefilter (aho.c) over the buffer;
- * then, for each rule whose keyword occurred and whose path globs admit
- * the file, the rule's regex runs over the whole buffer (so multi-line
- * secrets such as PEM blocks are one match).  Each candidate secret (the
+ * A scan is one pass of the keyword prefilter (aho.c) over the buffer,
+ * which also says where each keyword ends; then, for each rule whose
+ * keyword occurred and whose path globs admit the file, the rule's regex
+ * runs.  Most rules' secrets sit on the line that names them (a provider
+ * prefix, `password =`), and for those the regex only runs over the lines
+ * holding one of the rule's keywords: in source code, where words like
+ * "token" and "key" are everywhere, that is a small part of the file.  A
+ * rule is searched that way when every match of its true-positive
+ * examples lies within one line holding one of its keywords (checked when
+ * a scanner is made); the others (PEM blocks spanning lines, rules whose
+ * keyword is context found elsewhere in the file, rules without examples)
+ * run over the whole buffer.  Each candidate secret (the
  * rule's capture group) must reach the rule's entropy floor and escape the
  * rule's and the global allowlists.  The survivors are put in buffer
  * order, overlaps between rules are settled in favour of the rule listed
@@ -18,6 +26,7 @@
  * caller's buffer; everything printable is made by cr_secret_redact().
  */
 #include "facts/secrets_internal.h"
+#include "facts/aho_events.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -44,6 +53,11 @@ struct candidate {
 	size_t match_end;
 };
 
+/* The line around a keyword end: [start, end), end past its newline. */
+struct line {
+	size_t start, end;
+};
+
 struct cr_secret_scanner {
 	const cr_secret_rules *rules;
 	pcre2_match_context *mctx;
@@ -51,12 +65,116 @@ struct cr_secret_scanner {
 	pcre2_match_data *md;        /* rule regexes */
 	pcre2_match_data *allow_md;  /* allowlist values */
 	uint64_t *hits;
+	uint64_t *by_line;           /* rules searched line by line */
+	uint64_t *live;              /* ... and to search in this scan */
+	uint64_t *open;              /* ... with a run of lines pending */
+	struct line *runs;           /* per rule: its pending run */
+	cr_aho_events events;
+	struct line *lines;          /* of each event, events.cap of them */
+	size_t line_cap;
 	struct candidate *cands;
 	size_t count;
 	size_t cap;
 	cr_secret_match *matches;
 	size_t match_cap;
 };
+
+/* --- keyword lines ---------------------------------------------------------- */
+
+static bool has_tag(const uint64_t *tags, size_t i)
+{
+	return tags[i / 64] >> (i % 64) & 1;
+}
+
+/* Find the keywords in buf (hits and events) and the line of each event,
+ * in one walk: events are in buffer order, and a long line (minified
+ * code) is measured once however many keywords it holds. */
+static int find_keywords(cr_secret_scanner *s, const char *buf, size_t len)
+{
+	cr_aho_events *ev = &s->events;
+	struct line cur = {0};
+	int rc;
+
+	if ((rc = cr_aho_scan_events(s->hits, ev, s->rules->prefilter, buf,
+		     len)) != CR_OK)
+		return rc;
+	if (ev->cap > s->line_cap) {
+		struct line *grown = realloc(s->lines, ev->cap *
+			sizeof *grown);
+
+		if (!grown)
+			return CR_ENOMEM;
+		s->lines = grown;
+		s->line_cap = ev->cap;
+	}
+	for (size_t i = 0; i < ev->count; i++) {
+		size_t at = ev->items[i].at;
+
+		if (i == 0 || at >= cur.end) {
+			const char *nl = memrchr(buf + cur.end, '\n',
+				at - cur.end);
+
+			cur.start = nl ? (size_t)(nl - buf) + 1 : cur.end;
+			nl = memchr(buf + at, '\n', len - at);
+			cur.end = nl ? (size_t)(nl - buf) + 1 : len;
+		}
+		s->lines[i] = cur;
+	}
+	return CR_OK;
+}
+
+/* Whether [from, to) lies within the line of an event of rule i. */
+static bool on_keyword_line(const cr_secret_scanner *s, size_t i,
+	size_t from, size_t to)
+{
+	for (size_t k = 0; k < s->events.count; k++)
+		if (has_tag(cr_aho_event_tags(s->rules->prefilter,
+			    &s->events.items[k]), i) &&
+		    s->lines[k].start <= from && to <= s->lines[k].end)
+			return true;
+	return false;
+}
+
+/* Whether every match of rule i in `example` lies on a keyword line. */
+static int example_by_line(bool *yes, cr_secret_scanner *s, size_t i,
+	const char *example)
+{
+	const pcre2_code *code = s->rules->rules[i]->regex->code;
+	const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+	size_t len = strlen(example), start = 0;
+	int rc;
+
+	if ((rc = find_keywords(s, example, len)) != CR_OK)
+		return rc;
+	*yes = true;
+	while (*yes && start <= len &&
+	       pcre2_match(code, (PCRE2_SPTR)example, len, start, 0, s->md,
+		       s->mctx) >= 0) {
+		*yes = on_keyword_line(s, i, ov[0], ov[1]);
+		start = ov[1] > start ? ov[1] : start + 1;
+	}
+	return CR_OK;
+}
+
+/* Which rules may be searched line by line, from their examples. */
+static int classify_rules(cr_secret_scanner *s)
+{
+	const cr_secret_rules *r = s->rules;
+
+	for (size_t i = 0; i < r->count; i++) {
+		const cr_secret_strings *tp = &r->rules[i]->tp;
+		bool yes = tp->count > 0;
+		int rc;
+
+		for (size_t k = 0; yes && k < tp->count; k++)
+			if ((rc = example_by_line(&yes, s, i,
+				     tp->items[k])) != CR_OK)
+				return rc;
+		if (yes)
+			s->by_line[i / 64] |= UINT64_C(1) << (i % 64);
+	}
+	return CR_OK;
+}
 
 int cr_secret_scanner_new(cr_secret_scanner **out, cr_ctx *ctx,
 	const cr_secret_rules *rules)
@@ -73,10 +191,18 @@ int cr_secret_scanner_new(cr_secret_scanner **out, cr_ctx *ctx,
 	s->md = pcre2_match_data_create(rules->max_groups, NULL);
 	s->allow_md = pcre2_match_data_create(1, NULL);
 	s->hits = calloc(cr_aho_words(rules->prefilter), sizeof *s->hits);
-	if (!s->mctx || !s->jit_stack || !s->md || !s->allow_md || !s->hits)
+	s->by_line = calloc(cr_aho_words(rules->prefilter),
+		sizeof *s->by_line);
+	s->live = calloc(cr_aho_words(rules->prefilter), sizeof *s->live);
+	s->open = calloc(cr_aho_words(rules->prefilter), sizeof *s->open);
+	s->runs = calloc(rules->count + 1, sizeof *s->runs);
+	if (!s->mctx || !s->jit_stack || !s->md || !s->allow_md || !s->hits ||
+	    !s->by_line || !s->live || !s->open || !s->runs)
 		goto oom;
 	pcre2_set_match_limit(s->mctx, MATCH_LIMIT);
 	pcre2_jit_stack_assign(s->mctx, NULL, s->jit_stack);
+	if (classify_rules(s) != CR_OK)
+		goto oom;
 	*out = s;
 	return CR_OK;
 oom:
@@ -94,6 +220,12 @@ void cr_secret_scanner_free(cr_secret_scanner *s)
 	pcre2_match_data_free(s->md);
 	pcre2_match_data_free(s->allow_md);
 	free(s->hits);
+	free(s->by_line);
+	free(s->live);
+	free(s->open);
+	free(s->runs);
+	cr_aho_events_free(&s->events);
+	free(s->lines);
 	free(s->cands);
 	free(s->matches);
 	free(s);
@@ -159,19 +291,18 @@ static int match_error(int rc)
 	return rc == PCRE2_ERROR_NOMEMORY ? CR_ENOMEM : CR_ELIMIT;
 }
 
-/* Every match of rule i over the buffer, as candidates. */
-static int run_rule(cr_secret_scanner *s, size_t i, const char *path,
-	const char *buf, size_t len)
+/* Every match of rule i that starts in [from, to) and ends by `to`, as
+ * candidates. */
+static int search(cr_secret_scanner *s, size_t i, const char *buf,
+	size_t from, size_t to)
 {
 	const cr_secret_rule_data *rule = s->rules->rules[i];
 	const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
 	uint32_t group = rule->secret_group;
-	size_t start = 0;
+	size_t start = from;
 
-	if (!rule_applies(rule, path))
-		return CR_OK;
-	while (start <= len) {
-		int rc = pcre2_match(rule->regex->code, (PCRE2_SPTR)buf, len,
+	while (start <= to) {
+		int rc = pcre2_match(rule->regex->code, (PCRE2_SPTR)buf, to,
 			start, 0, s->md, s->mctx);
 		struct candidate c = {.rule_index = i};
 		size_t next;
@@ -197,6 +328,84 @@ static int run_rule(cr_secret_scanner *s, size_t i, const char *path,
 		start = next;
 	}
 	return CR_OK;
+}
+
+/* A search's error folded into the scan's result: running out of memory
+ * ends the scan (returned), a match limit is kept while the other rules
+ * go on. */
+static int settle(int *result, int err)
+{
+	if (err != CR_OK && err != CR_ENOMEM)
+		*result = err;
+	return err == CR_ENOMEM ? err : CR_OK;
+}
+
+/* The live rules over the lines holding their keywords, in one walk over
+ * the keyword ends: a rule's run of overlapping or adjacent keyword lines
+ * is searched as one once its next keyword lies beyond the run. */
+static int search_lines(cr_secret_scanner *s, const char *buf, int *result)
+{
+	const cr_aho *a = s->rules->prefilter;
+	size_t words = cr_aho_words(a);
+	int rc = CR_OK;
+
+	memset(s->open, 0, words * sizeof *s->open);
+	for (size_t k = 0; rc == CR_OK && k < s->events.count; k++) {
+		const uint64_t *tags = cr_aho_event_tags(a, &s->events.items[k]);
+		const struct line *line = &s->lines[k];
+
+		for (size_t w = 0; rc == CR_OK && w < words; w++)
+			for (uint64_t bits = tags[w] & s->live[w]; bits &&
+			     rc == CR_OK; bits &= bits - 1) {
+				size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
+				struct line *run = &s->runs[i];
+
+				if (has_tag(s->open, i) && line->start <= run->end) {
+					run->end = line->end;
+					continue;
+				}
+				if (has_tag(s->open, i))
+					rc = settle(result, search(s, i, buf,
+						run->start, run->end));
+				*run = *line;
+				s->open[w] |= UINT64_C(1) << (i % 64);
+			}
+	}
+	for (size_t w = 0; rc == CR_OK && w < words; w++)
+		for (uint64_t bits = s->open[w]; bits && rc == CR_OK;
+		     bits &= bits - 1) {
+			size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
+
+			rc = settle(result, search(s, i, buf, s->runs[i].start,
+				s->runs[i].end));
+		}
+	return rc;
+}
+
+/* The rules whose keywords occur (only rule `only`, unless it is
+ * ALL_RULES) and whose paths admit the file: those searched over the
+ * whole buffer run now, the others become live for search_lines(). */
+static int search_whole(cr_secret_scanner *s, size_t only, const char *path,
+	const char *buf, size_t len, int *result)
+{
+	size_t words = cr_aho_words(s->rules->prefilter);
+	int rc = CR_OK;
+
+	memset(s->live, 0, words * sizeof *s->live);
+	for (size_t w = 0; w < words && rc == CR_OK; w++)
+		for (uint64_t bits = s->hits[w]; bits && rc == CR_OK;
+		     bits &= bits - 1) {
+			size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
+
+			if ((only != ALL_RULES && i != only) ||
+			    !rule_applies(s->rules->rules[i], path))
+				continue;
+			if (has_tag(s->by_line, i))
+				s->live[w] |= UINT64_C(1) << (i % 64);
+			else
+				rc = settle(result, search(s, i, buf, 0, len));
+		}
+	return rc;
 }
 
 /* --- ordering, overlaps, locations ----------------------------------------- */
@@ -294,7 +503,6 @@ static int scan(const cr_secret_match **matches, size_t *count,
 	size_t len)
 {
 	const cr_secret_rules *r = s->rules;
-	size_t words = cr_aho_words(r->prefilter);
 	int err, result = CR_OK;
 
 	*matches = NULL;
@@ -302,19 +510,10 @@ static int scan(const cr_secret_match **matches, size_t *count,
 	s->count = 0;
 	if (cr_secret_allow_path(&r->allow, path))
 		return CR_OK;
-	cr_aho_scan(s->hits, r->prefilter, buf, len);
-	for (size_t w = 0; w < words; w++)
-		for (uint64_t bits = s->hits[w]; bits; bits &= bits - 1) {
-			size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
-
-			if (only != ALL_RULES && i != only)
-				continue;
-			err = run_rule(s, i, path, buf, len);
-			if (err == CR_ENOMEM)
-				return err;
-			if (err != CR_OK)
-				result = err;
-		}
+	if ((err = find_keywords(s, buf, len)) != CR_OK ||
+	    (err = search_whole(s, only, path, buf, len, &result)) != CR_OK ||
+	    (err = search_lines(s, buf, &result)) != CR_OK)
+		return err;
 	if (s->count > 1)
 		qsort(s->cands, s->count, sizeof *s->cands, by_offset);
 	if (only == ALL_RULES)

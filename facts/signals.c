@@ -94,8 +94,12 @@ static const char *library_type(const char *name)
 {
 	for (size_t i = 0; i < sizeof libraries / sizeof *libraries; i++) {
 		const char *lib = libraries[i].name;
-		size_t n = strlen(lib);
+		size_t n;
 
+		/* Every name in the table starts with a literal byte. */
+		if (lib[0] != name[0])
+			continue;
+		n = strlen(lib);
 		if (lib[n - 1] == '*' ? strncmp(name, lib, n - 1) == 0 :
 		    strcmp(name, lib) == 0)
 			return libraries[i].type;
@@ -117,41 +121,74 @@ static int add_signal(cr_node_id *out, cr_collect *c, const char *path,
 }
 
 /* One signal per library and manifest, however many times a lockfile
- * lists it: `emitted` holds the indexes of the dependencies already
- * reported, few next to all the dependencies. */
-static bool emitted_before(const cr_collect *c, const size_t *emitted,
-	size_t n, const cr_collect_dep *d)
+ * lists it: `emitted` is an open-addressing set of the dependencies
+ * already reported, keyed by name, ecosystem and manifest path, so that
+ * a monorepo's hundred thousand dependencies are not compared pairwise. */
+struct emitted {
+	const cr_collect *c;
+	size_t *slots;    /* index in c->deps + 1; 0 is empty */
+	size_t mask;
+};
+
+static uint64_t mix_string(uint64_t h, const char *s)
+{
+	for (; s && *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return (h ^ 0xff) * 0x100000001b3ull;
+}
+
+static uint64_t dep_hash(const cr_collect *c, const cr_collect_dep *d)
+{
+	uint64_t h = mix_string(0xcbf29ce484222325ull, d->name);
+
+	h = mix_string(h, d->ecosystem);
+	h = mix_string(h, cr_node_path(c->g, d->node));
+	return h ^ h >> 32; /* FNV's low bits, which pick the slot, mix poorly */
+}
+
+static bool same_library(const cr_collect *c, const cr_collect_dep *d,
+	const cr_collect_dep *e)
 {
 	const char *path = cr_node_path(c->g, d->node);
+	const char *other = cr_node_path(c->g, e->node);
 
-	for (size_t i = 0; i < n; i++) {
-		const cr_collect_dep *e = &c->deps[emitted[i]];
-		const char *other = cr_node_path(c->g, e->node);
+	return strcmp(e->name, d->name) == 0 &&
+		strcmp(e->ecosystem, d->ecosystem) == 0 &&
+		((!path && !other) || (path && other && strcmp(path, other) == 0));
+}
 
-		if (strcmp(e->name, d->name) == 0 &&
-		    strcmp(e->ecosystem, d->ecosystem) == 0 &&
-		    ((!path && !other) || (path && other && strcmp(path, other) == 0)))
-			return true;
-	}
-	return false;
+/* Add deps[i] unless an equal dependency is in the set already: true
+ * when it was added.  The set holds at most ndeps entries in twice as
+ * many slots, so probing ends. */
+static bool emit_once(struct emitted *set, size_t i)
+{
+	const cr_collect_dep *d = &set->c->deps[i];
+	size_t j;
+
+	for (j = dep_hash(set->c, d) & set->mask; set->slots[j];
+	     j = (j + 1) & set->mask)
+		if (same_library(set->c, d, &set->c->deps[set->slots[j] - 1]))
+			return false;
+	set->slots[j] = i + 1;
+	return true;
 }
 
 static int collect_libraries(cr_collect *c)
 {
-	size_t *emitted = malloc((c->ndeps ? c->ndeps : 1) * sizeof *emitted);
-	size_t nemitted = 0;
+	struct emitted set = { .c = c, .mask = 15 };
 	int rc = CR_OK;
 
-	if (!emitted)
+	while (set.mask < c->ndeps * 2)
+		set.mask = set.mask * 2 + 1;
+	if (!(set.slots = calloc(set.mask + 1, sizeof *set.slots)))
 		return CR_ENOMEM;
 	for (size_t i = 0; rc == CR_OK && i < c->ndeps; i++) {
 		const cr_collect_dep *d = &c->deps[i];
 		const char *type = library_type(d->name);
 		cr_node_id id;
 
-		if (!type || emitted_before(c, emitted, nemitted, d))
+		if (!type || !emit_once(&set, i))
 			continue;
-		emitted[nemitted++] = i;
 		if ((rc = add_signal(&id, c, cr_node_path(c->g, d->node),
 			     cr_node_line(c->g, d->node), type, d->name,
 			     "dependency")) == CR_OK &&
@@ -159,7 +196,7 @@ static int collect_libraries(cr_collect *c)
 			     d->ecosystem)) == CR_OK)
 			rc = cr_graph_link(c->g, id, "dependency", d->node);
 	}
-	free(emitted);
+	free(set.slots);
 	return rc;
 }
 

@@ -15,48 +15,9 @@
 
 #define FIXTURE CRUCIBLE_FIXTURES "/docker"
 
-static cr_graph *collect(struct fixture *f)
-{
-	cr_graph_free(f->g);
-	f->g = NULL;
-	if (cr_facts_collect(&f->g, f->ctx, f->dir) != CR_OK)
-		fail_msg("cr_facts_collect: %s", cr_ctx_error(f->ctx));
-	return f->g;
-}
-
-static size_t count_of(cr_graph *g, const char *kind)
-{
-	size_t n;
-
-	cr_graph_nodes(g, kind, &n);
-	return n;
-}
-
-static const char *list_of(cr_graph *g, cr_node_id n, const char *key)
-{
-	static char buf[1024];
-	cr_value v;
-	size_t used = 0;
-
-	if (!cr_node_attr(g, n, key, &v) || v.type != CR_T_LIST)
-		return "(absent)";
-	buf[0] = '\0';
-	for (size_t i = 0; i < v.u.list.count; i++)
-		used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s",
-			i ? "," : "", v.u.list.items[i]);
-	return buf;
-}
-
 static cr_node_id service(cr_graph *g, const char *name)
 {
-	size_t n;
-	const cr_node_id *ids = cr_graph_nodes(g, "compose_service", &n);
-
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(cr_node_str(g, ids[i], "name", ""), name))
-			return ids[i];
-	fail_msg("no service %s", name);
-	return 0;
+	return node_where(g, "compose_service", "name", name);
 }
 
 static void test_fixture(void **state)
@@ -70,7 +31,7 @@ static void test_fixture(void **state)
 	g = collect(f);
 	file = cr_graph_find(g, "compose_file", "compose.yaml");
 	assert_int_not_equal(file, 0);
-	assert_int_equal(cr_node_int(g, file, "services", 0), 3);
+	assert_int_equal(cr_node_int(g, file, "service_count", 0), 3);
 	assert_string_equal(cr_node_str(g, file, "name", ""), "shop");
 	assert_int_equal(count_of(g, "parse_error"), 0);
 

@@ -30,7 +30,7 @@ static char *make_bundle_dir(void)
 		"  check = function(repo, params) util.ok(params.max) end }\n");
 	th_write(dir, "checks/b.lua", "local y = require 'x.y'\n"
 		"return crucible.policy{ id = 'B', title = 'b', category = 'd',\n"
-		"  severity = 'low', needs = { 'file' },\n"
+		"  severity = 'low', needs = { 'docs' },\n"
 		"  check = function(repo) y.run() end }\n");
 	th_write(dir, "lib/util.lua", "local M = {}\n"
 		"function M.ok(n) pass(tostring(n)) end\nreturn M\n");

@@ -19,15 +19,6 @@
 
 #define FIXTURE CRUCIBLE_FIXTURES "/docker"
 
-static cr_graph *collect(struct fixture *f)
-{
-	cr_graph_free(f->g);
-	f->g = NULL;
-	if (cr_facts_collect(&f->g, f->ctx, f->dir) != CR_OK)
-		fail_msg("cr_facts_collect: %s", cr_ctx_error(f->ctx));
-	return f->g;
-}
-
 static cr_graph *collect_fixture(struct fixture *f, const char *name)
 {
 	assert_int_equal(th_sh(f->dir, "cp '%s/%s' .", FIXTURE, name), 0);
@@ -39,30 +30,6 @@ static cr_graph *collect_inline(struct fixture *f, const char *rel,
 {
 	th_write(f->dir, rel, text);
 	return collect(f);
-}
-
-static size_t count_of(cr_graph *g, const char *kind)
-{
-	size_t n;
-
-	cr_graph_nodes(g, kind, &n);
-	return n;
-}
-
-/* A list attribute joined with commas, "(absent)" when there is none. */
-static const char *list_of(cr_graph *g, cr_node_id n, const char *key)
-{
-	static char buf[2048];
-	cr_value v;
-	size_t used = 0;
-
-	if (!cr_node_attr(g, n, key, &v) || v.type != CR_T_LIST)
-		return "(absent)";
-	buf[0] = '\0';
-	for (size_t i = 0; i < v.u.list.count; i++)
-		used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s",
-			i ? "," : "", v.u.list.items[i]);
-	return buf;
 }
 
 static cr_node_id edge(cr_graph *g, cr_node_id n, const char *label)
@@ -146,13 +113,13 @@ static void test_multistage_stages(void **state)
 	cr_graph *g = collect_fixture(f, path);
 	cr_node_id df = dockerfile(g, path), deps, build, runtime;
 
-	assert_int_equal(cr_node_int(g, df, "stages", 0), 3);
+	assert_int_equal(cr_node_int(g, df, "stage_count", 0), 3);
 	assert_string_equal(cr_node_str(g, df, "directives.syntax", ""),
 		"docker/dockerfile:1.7");
 	assert_string_equal(cr_node_str(g, df, "directives.check", ""),
 		"error=true");
 	/* the heredoc bodies are not instructions */
-	assert_int_equal(cr_node_int(g, df, "instructions", 0), 22);
+	assert_int_equal(cr_node_int(g, df, "instruction_count", 0), 22);
 	assert_int_equal(count_of(g, "parse_error"), 0);
 
 	deps = stage(g, df, 0);
@@ -256,7 +223,7 @@ static void test_windows_escape(void **state)
 	cr_node_id df = dockerfile(g, path), n;
 
 	assert_string_equal(cr_node_str(g, df, "directives.escape", ""), "`");
-	assert_int_equal(cr_node_int(g, df, "instructions", 0), 7);
+	assert_int_equal(cr_node_int(g, df, "instruction_count", 0), 7);
 	assert_int_equal(count_of(g, "parse_error"), 0);
 	/* the backtick continues the line; backslashes are path separators */
 	n = instr_at(g, path, 7);
@@ -366,8 +333,8 @@ static void test_parse_errors(void **state)
 	assert_non_null(strstr(parse_error_at(g, "Dockerfile", 3), "FORM"));
 	assert_non_null(strstr(parse_error_at(g, "Dockerfile", 4), "EOF"));
 	/* the rest is still there */
-	assert_int_equal(cr_node_int(g, df, "stages", 0), 1);
-	assert_int_equal(cr_node_int(g, df, "instructions", 0), 3);
+	assert_int_equal(cr_node_int(g, df, "stage_count", 0), 1);
+	assert_int_equal(cr_node_int(g, df, "instruction_count", 0), 3);
 }
 
 static void test_continuations_and_heredocs(void **state)

@@ -5,77 +5,27 @@
  */
 #include "tests/helpers.h"
 
-#include <stdlib.h>
-#include <string.h>
-
-#include "crucible/facts.h"
-
-static cr_graph *collect(const char *dir)
-{
-	cr_graph *g = NULL;
-	cr_ctx *ctx = NULL;
-
-	assert_int_equal(cr_ctx_new(&ctx), CR_OK);
-	if (cr_facts_collect(&g, ctx, dir) != CR_OK)
-		fail_msg("%s", cr_ctx_error(ctx));
-	cr_ctx_free(ctx);
-	return g;
-}
-
-/* The node of `kind` whose attribute `key` is `value`, or 0. */
-static cr_node_id find_by(const cr_graph *g, const char *kind,
-	const char *key, const char *value)
-{
-	size_t n;
-	const cr_node_id *ids = cr_graph_nodes(g, kind, &n);
-
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(cr_node_str(g, ids[i], key, ""), value) == 0)
-			return ids[i];
-	return 0;
-}
-
-static bool list_has(const cr_graph *g, cr_node_id id, const char *key,
-	const char *item)
-{
-	cr_value v;
-
-	if (!cr_node_attr(g, id, key, &v) || v.type != CR_T_LIST)
-		return false;
-	for (size_t i = 0; i < v.u.list.count; i++)
-		if (strcmp(v.u.list.items[i], item) == 0)
-			return true;
-	return false;
-}
-
-static size_t list_len(const cr_graph *g, cr_node_id id, const char *key)
-{
-	cr_value v;
-
-	return cr_node_attr(g, id, key, &v) && v.type == CR_T_LIST ?
-		v.u.list.count : (size_t)-1;
-}
+#include "tests/facts_fixture.h"
 
 static void test_documents(void **state)
 {
-	char *dir = th_tempdir();
+	struct fixture *f = *state;
 	cr_node_id readme, license, owners, runbook, doc;
 	cr_graph *g;
 
-	(void)state;
-	th_write(dir, "README.md", "# Payments\n\nIntro\n\n## Deployment\n"
+	th_write(f->dir, "README.md", "# Payments\n\nIntro\n\n## Deployment\n"
 		"```sh\n# not a heading\n```\nSetup\n=====\n### Rollback\n");
-	th_write(dir, "LICENSE", "Apache License\nVersion 2.0, January 2004\n");
-	th_write(dir, "lib/COPYING.txt",
+	th_write(f->dir, "LICENSE", "Apache License\nVersion 2.0, January 2004\n");
+	th_write(f->dir, "lib/COPYING.txt",
 		"Permission is hereby granted, free of charge, to any person\n");
-	th_write(dir, "src/x.c", "// SPDX-License-Identifier: MIT\n");
-	th_write(dir, ".github/CODEOWNERS",
+	th_write(f->dir, "src/x.c", "// SPDX-License-Identifier: MIT\n");
+	th_write(f->dir, ".github/CODEOWNERS",
 		"# owners\n*       @org/platform\n/docs/  @alice @bob # docs\n");
-	th_write(dir, "docs/runbooks/on-call.md", "# Paging\n## Escalation\n");
-	th_write(dir, "docs/guide.md", "Guide\n=====\n");
-	th_write(dir, "notes.md", "# not a document fact\n");
-	th_write(dir, "node_modules/x/README.md", "# vendored\n");
-	g = collect(dir);
+	th_write(f->dir, "docs/runbooks/on-call.md", "# Paging\n## Escalation\n");
+	th_write(f->dir, "docs/guide.md", "Guide\n=====\n");
+	th_write(f->dir, "notes.md", "# not a document fact\n");
+	th_write(f->dir, "node_modules/x/README.md", "# vendored\n");
+	g = collect(f);
 
 	readme = cr_graph_find(g, "doc", "README.md");
 	assert_true(readme != 0);
@@ -108,25 +58,21 @@ static void test_documents(void **state)
 	assert_int_equal(cr_graph_find(g, "doc", "notes.md"), 0);
 	assert_int_equal(cr_graph_find(g, "doc", "node_modules/x/README.md"), 0);
 	assert_int_equal(cr_graph_find(g, "doc", "src/x.c"), 0);
-	cr_graph_free(g);
-	th_rmtree(dir);
-	free(dir);
 }
 
 static void test_hygiene_files(void **state)
 {
-	char *dir = th_tempdir();
+	struct fixture *f = *state;
 	cr_node_id env, ignore, tool;
 	cr_graph *g;
 
-	(void)state;
-	th_write(dir, ".env.example", "# comment\nDATABASE_URL=\n"
+	th_write(f->dir, ".env.example", "# comment\nDATABASE_URL=\n"
 		"export API_KEY=changeme\n\nnot a variable\nPORT: 8080\n");
-	th_write(dir, ".dockerignore", "node_modules\n# c\n\n.git\r\n");
-	th_write(dir, ".pre-commit-config.yaml", "repos: []\n");
-	th_write(dir, "web/.eslintrc.json", "{}\n");
-	th_write(dir, "codecov.yml", "coverage: {}\n");
-	g = collect(dir);
+	th_write(f->dir, ".dockerignore", "node_modules\n# c\n\n.git\r\n");
+	th_write(f->dir, ".pre-commit-config.yaml", "repos: []\n");
+	th_write(f->dir, "web/.eslintrc.json", "{}\n");
+	th_write(f->dir, "codecov.yml", "coverage: {}\n");
+	g = collect(f);
 
 	env = cr_graph_find(g, "env_example", ".env.example");
 	assert_int_equal(list_len(g, env, "variables"), 3);
@@ -140,87 +86,79 @@ static void test_hygiene_files(void **state)
 	tool = cr_graph_find(g, "tool_config", "web/.eslintrc.json");
 	assert_string_equal(cr_node_str(g, tool, "tool", ""), "eslint");
 	assert_string_equal(cr_node_str(g, tool, "category", ""), "lint");
-	assert_true(find_by(g, "tool_config", "category", "precommit") != 0);
-	assert_true(find_by(g, "tool_config", "tool", "codecov") != 0);
-	cr_graph_free(g);
-	th_rmtree(dir);
-	free(dir);
+	assert_true(node_with(g, "tool_config", "category", "precommit") != 0);
+	assert_true(node_with(g, "tool_config", "tool", "codecov") != 0);
 }
 
 static void test_tests_and_benchmarks(void **state)
 {
-	char *dir = th_tempdir();
+	struct fixture *f = *state;
 	cr_node_id go, js, bench;
 	cr_graph *g;
 
-	(void)state;
-	th_write(dir, "pkg/a_test.go", "package a\n");
-	th_write(dir, "pkg/a.go", "package a\n");
-	th_write(dir, "web/src/app.test.ts", "test()\n");
-	th_write(dir, "web/e2e/login.spec.ts", "test()\n");
-	th_write(dir, "web/tests/fixtures/data.ts", "export {}\n");
-	th_write(dir, "web/tests/data.json", "{}\n");
-	th_write(dir, "bench/run.go", "package main\n");
-	th_write(dir, "bench/data/x.go", "package data\n");
-	g = collect(dir);
+	th_write(f->dir, "pkg/a_test.go", "package a\n");
+	th_write(f->dir, "pkg/a.go", "package a\n");
+	th_write(f->dir, "web/src/app.test.ts", "test()\n");
+	th_write(f->dir, "web/e2e/login.spec.ts", "test()\n");
+	th_write(f->dir, "web/tests/fixtures/data.ts", "export {}\n");
+	th_write(f->dir, "web/tests/data.json", "{}\n");
+	th_write(f->dir, "bench/run.go", "package main\n");
+	th_write(f->dir, "bench/data/x.go", "package data\n");
+	g = collect(f);
 
-	go = find_by(g, "test_suite", "language", "go");
+	go = node_with(g, "test_suite", "language", "go");
 	assert_int_equal(cr_node_int(g, go, "files", 0), 1);
-	js = find_by(g, "test_suite", "language", "typescript");
+	js = node_with(g, "test_suite", "language", "typescript");
 	assert_int_equal(cr_node_int(g, js, "files", 0), 2);
 	assert_true(cr_node_bool(g, js, "e2e", false));
 	assert_true(list_has(g, js, "dirs", "web/e2e"));
-	assert_int_equal(find_by(g, "test_suite", "language", "json"), 0);
+	assert_int_equal(node_with(g, "test_suite", "language", "json"), 0);
 	bench = cr_graph_find(g, "bench_dir", "bench");
 	assert_int_equal(cr_node_int(g, bench, "files", 0), 2);
-	cr_graph_free(g);
-	th_rmtree(dir);
-	free(dir);
 }
 
 static void test_endpoints_in_code(void **state)
 {
-	char *dir = th_tempdir();
+	struct fixture *f = *state;
 	cr_node_id health, ready, metrics;
 	cr_graph *g;
 
-	(void)state;
-	th_write(dir, "src/app.js", "const app = express();\n"
+	th_write(f->dir, "src/app.js", "const app = express();\n"
 		"app.get('/healthz', ok);\n"
 		"app.get(\"/api/v1/readyz\", ready);\n"
 		"router.get(`/metrics`, m);\n"
 		"const path = '/healthcheck-docs';\n");
-	th_write(dir, "src/app.min.js", "app.get('/health',a)\n");
-	th_write(dir, "README.md", "GET '/health'\n");
-	g = collect(dir);
+	th_write(f->dir, "src/app.min.js", "app.get('/health',a)\n");
+	th_write(f->dir, "README.md", "GET '/health'\n");
+	g = collect(f);
 
-	health = find_by(g, "signal", "name", "/healthz");
+	health = node_with(g, "signal", "name", "/healthz");
 	assert_true(health != 0);
 	assert_string_equal(cr_node_str(g, health, "signal_type", ""),
 		"health_endpoint");
 	assert_string_equal(cr_node_str(g, health, "via", ""), "code");
 	assert_string_equal(cr_node_path(g, health), "src/app.js");
 	assert_int_equal(cr_node_line(g, health), 2);
-	ready = find_by(g, "signal", "name", "/api/v1/readyz");
+	ready = node_with(g, "signal", "name", "/api/v1/readyz");
 	assert_string_equal(cr_node_str(g, ready, "signal_type", ""),
 		"readiness_endpoint");
-	metrics = find_by(g, "signal", "name", "/metrics");
+	metrics = node_with(g, "signal", "name", "/metrics");
 	assert_string_equal(cr_node_str(g, metrics, "signal_type", ""),
 		"metrics_endpoint");
-	assert_int_equal(find_by(g, "signal", "name", "/healthcheck-docs"), 0);
-	assert_int_equal(find_by(g, "signal", "name", "/health"), 0);
-	cr_graph_free(g);
-	th_rmtree(dir);
-	free(dir);
+	assert_int_equal(node_with(g, "signal", "name", "/healthcheck-docs"), 0);
+	assert_int_equal(node_with(g, "signal", "name", "/health"), 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_documents),
-		cmocka_unit_test(test_hygiene_files),
-		cmocka_unit_test(test_tests_and_benchmarks),
-		cmocka_unit_test(test_endpoints_in_code),
+		cmocka_unit_test_setup_teardown(test_documents, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hygiene_files, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_tests_and_benchmarks, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_endpoints_in_code, setup,
+			teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

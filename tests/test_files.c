@@ -33,7 +33,7 @@ static cr_graph *collect_at(struct fixture *f, const char *sub)
 	return f->g;
 }
 
-static cr_graph *collect(struct fixture *f)
+static cr_graph *collect_files(struct fixture *f)
 {
 	return collect_at(f, "");
 }
@@ -119,7 +119,7 @@ static void tracked_untracked_ignored(void **state)
 	th_write(f->dir, "fresh/one.py", "print(1)\n");
 	th_write(f->dir, "fresh/deeper/two.log", "x\n");
 	th_write(f->dir, "src/tmp.log", "x\n");
-	g = collect(f);
+	g = collect_files(f);
 
 	assert_attr(g, "a.txt", "status", "tracked");
 	assert_attr(g, "a.txt", "type", "file");
@@ -174,7 +174,7 @@ static void gitignore_rules(void **state)
 	th_write(f->dir, "#hash", "x");
 	th_write(f->dir, "lib/build", "a file, not a directory");
 	th_write(f->dir, "build/out.o", "x");
-	g = collect(f);
+	g = collect_files(f);
 
 	assert_attr(g, "a.log", "status", "ignored");
 	assert_attr(g, "keep.log", "status", "untracked");
@@ -239,7 +239,7 @@ static void tracked_file_in_ignored_directory(void **state)
 	th_git_commit(f->dir, "initial", 0);
 	th_write(f->dir, "vendor/junk.txt", "j\n");
 	th_write(f->dir, "vendor/lib/x.js", "x\n");
-	g = collect(f);
+	g = collect_files(f);
 	assert_attr(g, "vendor/keep.txt", "status", "tracked");
 	assert_attr(g, "vendor/junk.txt", "status", "ignored");
 	assert_attr(g, "vendor/lib", "status", "ignored");
@@ -258,7 +258,7 @@ static void repo_node_attributes(void **state)
 
 	th_write(f->dir, "a", "12345");
 	th_write(f->dir, "b/c", "123");
-	g = collect(f);
+	g = collect_files(f);
 	r = repo_node(g);
 	assert_non_null(realpath(f->dir, real));
 	assert_string_equal(cr_node_path(g, r), ".");
@@ -277,7 +277,7 @@ static void non_git_directory(void **state)
 	th_write(f->dir, "README.md", "# hi\n");
 	th_write(f->dir, "lib/x/util.rb", "puts 1\n");
 	th_write(f->dir, "vendor/.git/config", "not a repository\n");
-	g = collect(f);
+	g = collect_files(f);
 	assert_attr(g, "README.md", "status", "untracked");
 	assert_attr(g, "lib/x/util.rb", "status", "untracked");
 	assert_attr(g, "lib/x/util.rb", "language", "ruby");
@@ -325,15 +325,15 @@ static void summary_knows_dirty(void **state)
 	size_t files;
 
 	th_write(f->dir, "src/a.c", "a\n");
-	collect(f);
+	collect_files(f);
 	assert_false(f->summary.dirty_known);
 	th_git_init(f->dir);
 	th_git_commit(f->dir, "initial", 0);
-	files = file_count(collect(f));
+	files = file_count(collect_files(f));
 	assert_true(f->summary.dirty_known);
 	assert_false(f->summary.dirty);
 	th_write(f->dir, "src/a.c", "changed\n");
-	collect(f);
+	collect_files(f);
 	assert_true(f->summary.dirty_known);
 	assert_true(f->summary.dirty);
 	collect_at(f, "src");
@@ -361,7 +361,7 @@ static void missing_tracked_file(void **state)
 	assert_int_equal(th_sh(f->dir, "chmod +x gone.sh"), 0);
 	th_git_commit(f->dir, "initial", 0);
 	assert_int_equal(th_sh(f->dir, "rm -r gone.sh dir"), 0);
-	g = collect(f);
+	g = collect_files(f);
 
 	id = file_node(g, "gone.sh");
 	assert_attr(g, "gone.sh", "type", "missing");
@@ -390,7 +390,7 @@ static void byte_order_across_directories(void **state)
 		th_write(f->dir, want[i], "x");
 	th_git_commit(f->dir, "initial", 0);
 	assert_int_equal(th_sh(f->dir, "rm a.b"), 0);
-	g = collect(f);
+	g = collect_files(f);
 	ids = cr_graph_nodes(g, "file", &n);
 	assert_int_equal(n, 6);
 	for (size_t i = 0; i < n; i++)
@@ -408,7 +408,7 @@ static void file_became_directory(void **state)
 	th_write(f->dir, "x", "file\n");
 	th_git_commit(f->dir, "initial", 0);
 	assert_int_equal(th_sh(f->dir, "rm x && mkdir x && echo y > x/y"), 0);
-	g = collect(f);
+	g = collect_files(f);
 	assert_attr(g, "x", "type", "missing");
 	assert_attr(g, "x", "status", "tracked");
 	assert_attr(g, "x/y", "status", "untracked");
@@ -430,7 +430,7 @@ static void submodule_and_nested_repository(void **state)
 	th_write(f->dir, "lib/inside.c", "not listed\n");
 	th_write(f->dir, "vendor/other/file.c", "x\n");
 	assert_int_equal(th_sh(f->dir, "cd vendor/other && git init -q ."), 0);
-	g = collect(f);
+	g = collect_files(f);
 
 	assert_attr(g, "lib", "type", "submodule");
 	assert_attr(g, "lib", "status", "tracked");
@@ -464,7 +464,7 @@ static void index_versions(void **state)
 		cr_graph *g;
 
 		assert_int_equal(th_sh(f->dir, "git reset -q && %s", setups[i]), 0);
-		g = collect(f);
+		g = collect_files(f);
 		assert_attr(g, "dir/one.c", "status", "tracked");
 		assert_attr(g, "dir/one.h", "status", "tracked");
 		assert_attr(g, "dir/sub/two.c", "status", "tracked");
@@ -489,7 +489,7 @@ static void merge_conflict_is_one_node(void **state)
 		"git checkout -q main && echo ours > c.txt && "
 		"git commit -qam ours"), 0);
 	assert_int_not_equal(th_sh(f->dir, "git merge -q other"), 0);
-	g = collect(f);
+	g = collect_files(f);
 	assert_attr(g, "c.txt", "status", "tracked");
 	assert_int_equal(file_count(g), 1);
 }
@@ -506,7 +506,7 @@ static void many_directories(void **state)
 		"echo $i > d$d/e/g$i.txt; done; done"), 0);
 	th_git_commit(f->dir, "many", 0);
 	assert_int_equal(th_sh(f->dir, "echo u > d7/e/new.txt && rm d9/f2.c"), 0);
-	g = collect(f);
+	g = collect_files(f);
 	assert_int_equal(file_count(g), 601);
 	assert_attr(g, "d7/e/new.txt", "status", "untracked");
 	assert_attr(g, "d9/f2.c", "type", "missing");
@@ -534,7 +534,7 @@ static void symlinks_are_never_followed(void **state)
 		"ln -s \"$PWD/a.txt\" selfabs"), 0);
 	th_git_commit(f->dir, "links", 0);
 	assert_int_equal(th_sh(f->dir, "ln -s /etc untracked_etc"), 0);
-	g = collect(f);
+	g = collect_files(f);
 
 	assert_attr(g, "inside", "type", "symlink");
 	assert_attr(g, "inside", "target", "a.txt");
@@ -591,7 +591,7 @@ static void fifos_are_skipped(void **state)
 	/* A FIFO nobody writes to: opening it for reading would block. */
 	assert_int_equal(th_sh(f->dir, "mkfifo fifo && mkdir d && mkfifo d/p "
 		"&& rm pipe && mkfifo pipe"), 0);
-	g = collect(f);
+	g = collect_files(f);
 	assert_int_equal(cr_graph_find(g, "file", "fifo"), 0);
 	assert_int_equal(cr_graph_find(g, "file", "d/p"), 0);
 	assert_int_equal(cr_graph_find(g, "file", "pipe"), 0);
@@ -604,7 +604,7 @@ static void fifos_are_skipped(void **state)
 
 	/* The same without git. */
 	assert_int_equal(th_sh(f->dir, "rm -rf .git"), 0);
-	g = collect(f);
+	g = collect_files(f);
 	assert_int_equal(file_count(g), 1);
 	assert_attr(g, "a.txt", "status", "untracked");
 }
@@ -620,7 +620,7 @@ static void executable_bit_and_mode(void **state)
 	th_write(f->dir, "plain.txt", "x\n");
 	assert_int_equal(th_sh(f->dir, "chmod 755 run tool && chmod 644 data"),
 		0);
-	g = collect(f);
+	g = collect_files(f);
 	assert_true(cr_node_bool(g, file_node(g, "run"), "executable", false));
 	assert_int_equal(cr_node_int(g, file_node(g, "run"), "mode", -1),
 		0100755);
@@ -654,7 +654,7 @@ static void languages_and_extensions(void **state)
 	th_write(f->dir, "notes.unknownext", "x\n");
 	th_write(f->dir, ".gitignore", "x\n");
 	th_write(f->dir, "archive.tar.GZ", "x\n");
-	g = collect(f);
+	g = collect_files(f);
 	for (size_t i = 0; i < sizeof files / sizeof *files; i++)
 		assert_attr(g, files[i][0], "language", files[i][1]);
 	assert_no_attr(g, "notes.unknownext", "language");
@@ -706,7 +706,7 @@ static void file_read_paths(void **state)
 
 	th_write(f->dir, "a", "0123456789");
 	th_write(f->dir, "d/e", "nested");
-	g = collect(f);
+	g = collect_files(f);
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		assert_int_equal(cr_file_read(&out, &len, NULL, f->ctx, g, bad[i],
 			100), CR_EINVAL);
@@ -768,7 +768,7 @@ static void binary_detection(void **state)
 	fputc('\0', fp);
 	fclose(fp);
 	assert_int_equal(th_sh(f->dir, "ln -s blob.bin link"), 0);
-	g = collect(f);
+	g = collect_files(f);
 
 	assert_int_equal(cr_file_is_binary(&binary, f->ctx, g, "blob.bin"), CR_OK);
 	assert_true(binary);

@@ -38,7 +38,7 @@ static cr_node_id collect_at(struct fixture *f, const char *sub,
 	return n ? ids[0] : 0;
 }
 
-static cr_node_id collect(struct fixture *f)
+static cr_node_id collect_git(struct fixture *f)
 {
 	return collect_at(f, "", true);
 }
@@ -47,7 +47,7 @@ static cr_node_id collect(struct fixture *f)
  * and the git collector alone) must agree. */
 static bool dirty(struct fixture *f)
 {
-	cr_node_id id = collect(f);
+	cr_node_id id = collect_git(f);
 	bool with_files, alone;
 
 	assert_true(cr_node_attr(f->g, id, "dirty", NULL));
@@ -107,7 +107,7 @@ static void history_facts(void **state)
 	th_git_commit(f->dir, "third", 3600);
 	assert_int_equal(th_sh(f->dir, "git tag v1.0 HEAD~1 && "
 		"git tag -a v2.0 -m release"), 0);
-	id = collect(f);
+	id = collect_git(f);
 	assert_int_not_equal(id, 0);
 
 	head = git_out(f, "git rev-parse HEAD");
@@ -140,7 +140,7 @@ static void merge_commits_counted_once(void **state)
 		"echo s > s && git add s && git commit -qm side && "
 		"git checkout -q main && echo m > m && git add m && "
 		"git commit -qm main && git merge -q --no-edit side"), 0);
-	id = collect(f);
+	id = collect_git(f);
 	assert_int_equal(cr_node_int(f->g, id, "commits", -1), 4);
 }
 
@@ -157,7 +157,7 @@ static void detached_head(void **state)
 	th_git_commit(f->dir, "two", 60);
 	first = git_out(f, "git rev-parse HEAD~1");
 	assert_int_equal(th_sh(f->dir, "git checkout -q --detach HEAD~1"), 0);
-	id = collect(f);
+	id = collect_git(f);
 	assert_true(cr_node_bool(f->g, id, "detached", false));
 	assert_false(cr_node_attr(f->g, id, "branch", NULL));
 	assert_string_equal(cr_node_str(f->g, id, "head", ""), first);
@@ -292,7 +292,7 @@ static void unborn_repository(void **state)
 
 	th_git_init(f->dir);
 	th_write(f->dir, "a.txt", "a\n");
-	id = collect(f);
+	id = collect_git(f);
 	assert_int_not_equal(id, 0);
 	assert_false(cr_node_attr(f->g, id, "head", NULL));
 	assert_int_equal(cr_node_int(f->g, id, "commits", -1), 0);
@@ -310,7 +310,7 @@ static void not_a_repository(void **state)
 	struct fixture *f = *state;
 
 	th_write(f->dir, "a.txt", "a\n");
-	assert_int_equal(collect(f), 0);
+	assert_int_equal(collect_git(f), 0);
 	assert_int_equal(collect_at(f, "", false), 0);
 	/* A bare repository has no work tree to describe. */
 	assert_int_equal(th_sh(f->dir, "git init -q --bare bare.git"), 0);
@@ -329,12 +329,12 @@ static void remote_without_credentials(void **state)
 	th_git_commit(f->dir, "empty", 0);
 	assert_int_equal(th_sh(f->dir, "git remote add origin "
 		"https://user:s3cr3t@example.com/team/app.git"), 0);
-	id = collect(f);
+	id = collect_git(f);
 	assert_string_equal(cr_node_str(f->g, id, "remote_url", ""),
 		"https://example.com/team/app.git");
 	assert_int_equal(th_sh(f->dir, "git remote set-url origin "
 		"git@example.com:team/app.git"), 0);
-	id = collect(f);
+	id = collect_git(f);
 	assert_string_equal(cr_node_str(f->g, id, "remote_url", ""),
 		"git@example.com:team/app.git");
 }

@@ -21,60 +21,20 @@
 static cr_graph *collect_fixture(struct fixture *f, const char *sub)
 {
 	assert_int_equal(th_sh(f->dir, "cp -R '%s/%s'/. .", FIXTURE, sub), 0);
-	cr_graph_free(f->g);
-	f->g = NULL;
-	if (cr_facts_collect(&f->g, f->ctx, f->dir) != CR_OK)
-		fail_msg("cr_facts_collect: %s", cr_ctx_error(f->ctx));
-	return f->g;
+	return collect(f);
 }
 
 static cr_graph *collect_inline(struct fixture *f, const char *rel,
 	const char *yaml)
 {
 	th_write(f->dir, rel, yaml);
-	cr_graph_free(f->g);
-	f->g = NULL;
-	if (cr_facts_collect(&f->g, f->ctx, f->dir) != CR_OK)
-		fail_msg("cr_facts_collect: %s", cr_ctx_error(f->ctx));
-	return f->g;
+	return collect(f);
 }
 
-/* The node of `kind` whose `name` attribute is `name` (and, when ns is
- * not NULL, whose namespace is ns). */
+/* The node of `kind` whose `name` attribute is `name`. */
 static cr_node_id named(cr_graph *g, const char *kind, const char *name)
 {
-	size_t n;
-	const cr_node_id *ids = cr_graph_nodes(g, kind, &n);
-
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(cr_node_str(g, ids[i], "name", ""), name))
-			return ids[i];
-	fail_msg("no %s named %s", kind, name);
-	return 0;
-}
-
-static size_t count_of(cr_graph *g, const char *kind)
-{
-	size_t n;
-
-	cr_graph_nodes(g, kind, &n);
-	return n;
-}
-
-/* A list attribute joined with commas, "(absent)" when there is none. */
-static const char *list_of(cr_graph *g, cr_node_id n, const char *key)
-{
-	static char buf[1024];
-	cr_value v;
-	size_t used = 0;
-
-	if (!cr_node_attr(g, n, key, &v) || v.type != CR_T_LIST)
-		return "(absent)";
-	buf[0] = '\0';
-	for (size_t i = 0; i < v.u.list.count; i++)
-		used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s",
-			i ? "," : "", v.u.list.items[i]);
-	return buf;
+	return node_where(g, kind, "name", name);
 }
 
 static size_t edges(cr_graph *g, cr_node_id n, const char *label)

@@ -24,15 +24,6 @@ static void copy_project(struct fixture *f, const char *rel)
 		CRUCIBLE_FIXTURES, rel), 0);
 }
 
-static cr_graph *collect(struct fixture *f)
-{
-	cr_graph_free(f->g);
-	f->g = NULL;
-	if (cr_facts_collect(&f->g, f->ctx, f->dir) != CR_OK)
-		fail_msg("cr_facts_collect: %s", cr_ctx_error(f->ctx));
-	return f->g;
-}
-
 static cr_node_id manifest_at(cr_graph *g, const char *path)
 {
 	cr_node_id m = cr_graph_find(g, "manifest", path);

@@ -36,15 +36,6 @@ static void copy_fixtures(struct fixture *f, const char *eco,
 	}
 }
 
-static cr_graph *collect(struct fixture *f)
-{
-	cr_graph_free(f->g);
-	f->g = NULL;
-	if (cr_facts_collect(&f->g, f->ctx, f->dir) != CR_OK)
-		fail_msg("cr_facts_collect: %s", cr_ctx_error(f->ctx));
-	return f->g;
-}
-
 static cr_node_id manifest_at(cr_graph *g, const char *path)
 {
 	cr_node_id m = cr_graph_find(g, "manifest", path);
@@ -127,15 +118,6 @@ static void assert_listed(cr_graph *g, cr_node_id n, const char *key,
 		if (strcmp(v.u.list.items[i], want) == 0)
 			return;
 	fail_msg("%s: %s does not list %s", cr_node_kind(g, n), key, want);
-}
-
-static size_t list_len(cr_graph *g, cr_node_id n, const char *key)
-{
-	cr_value v;
-
-	if (!cr_node_attr(g, n, key, &v) || v.type != CR_T_LIST)
-		fail_msg("%s: no list %s", cr_node_kind(g, n), key);
-	return v.u.list.count;
 }
 
 /* The one parse_error of `path`: its line and a word of its message. */

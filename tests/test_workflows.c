@@ -8,16 +8,7 @@
  */
 #include "tests/helpers.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "crucible/facts.h"
-
-struct fixture {
-	char *dir;
-	cr_graph *g;
-};
+#include "tests/facts_fixture.h"
 
 static void place(const char *dir, const char *fixture, const char *dest)
 {
@@ -31,12 +22,12 @@ static void place(const char *dir, const char *fixture, const char *dest)
 	free(text);
 }
 
-static int setup(void **state)
+static int setup_ci(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	cr_ctx *ctx = NULL;
+	struct fixture *f;
 
-	f->dir = th_tempdir();
+	setup(state);
+	f = *state;
 	place(f->dir, "github/ci.yml", ".github/workflows/ci.yml");
 	place(f->dir, "github/action.yml", ".github/actions/local/action.yml");
 	place(f->dir, "gitlab/.gitlab-ci.yml", ".gitlab-ci.yml");
@@ -48,25 +39,11 @@ static int setup(void **state)
 	place(f->dir, "other/renovate.json", "renovate.json");
 	th_write(f->dir, ".github/workflows/broken.yml", "on: [push\njobs: {}\n");
 	th_write(f->dir, ".github/workflows/notes.txt", "not a workflow\n");
-	assert_int_equal(cr_ctx_new(&ctx), CR_OK);
-	if (cr_facts_collect(&f->g, ctx, f->dir) != CR_OK)
-		fail_msg("%s", cr_ctx_error(ctx));
-	cr_ctx_free(ctx);
-	*state = f;
+	collect(f);
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	cr_graph_free(f->g);
-	th_rmtree(f->dir);
-	free(f->dir);
-	free(f);
-	return 0;
-}
-
+/* The node of `kind` with attribute key = value (at `path`, when given). */
 static cr_node_id find_by(const cr_graph *g, const char *kind,
 	const char *key, const char *value, const char *path)
 {
@@ -79,27 +56,6 @@ static cr_node_id find_by(const cr_graph *g, const char *kind,
 			return ids[i];
 	fail_msg("no %s with %s=%s", kind, key, value);
 	return 0;
-}
-
-static bool list_has(const cr_graph *g, cr_node_id id, const char *key,
-	const char *item)
-{
-	cr_value v;
-
-	if (!cr_node_attr(g, id, key, &v) || v.type != CR_T_LIST)
-		return false;
-	for (size_t i = 0; i < v.u.list.count; i++)
-		if (strcmp(v.u.list.items[i], item) == 0)
-			return true;
-	return false;
-}
-
-static size_t list_len(const cr_graph *g, cr_node_id id, const char *key)
-{
-	cr_value v;
-
-	return cr_node_attr(g, id, key, &v) && v.type == CR_T_LIST ?
-		v.u.list.count : (size_t)-1;
 }
 
 static cr_node_id step_at(const cr_graph *g, cr_node_id job, size_t i)
@@ -317,5 +273,5 @@ int main(void)
 		cmocka_unit_test(test_update_tools),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup_ci, teardown);
 }

@@ -14,46 +14,99 @@
 #include <lauxlib.h>
 #include <string.h>
 
+#include "crucible/facts.h"
 #include "crucible/glob.h"
 
-/* repo:<method>{filters} selects the nodes of <kind>. */
-static const struct { const char *method, *kind; } fact_kinds[] = {
+/* repo:<method>{filters} selects the nodes of <kind>, which the
+ * collectors of `needs` make (the fact plan, cr_facts_member_needs()):
+ * a policy that calls the method must declare that kind; `extra` is what
+ * a policy without a declaration is given on top, to be safe. */
+#define M CR_FACTS_MANIFESTS
+#define W CR_FACTS_WORKFLOWS
+#define D CR_FACTS_DOCKER
+#define K CR_FACTS_K8S
+#define O CR_FACTS_DOCS
+static const struct {
+	const char *method, *kind;
+	unsigned needs, extra;
+} fact_kinds[] = {
 	/* manifests and dependencies (facts/manifests*.c) */
-	{ "manifests", "manifest" },
-	{ "lockfiles", "lockfile" },
-	{ "dependencies", "dependency" },
+	{ "manifests", "manifest", M, 0 },
+	{ "lockfiles", "lockfile", M, 0 },
+	{ "dependencies", "dependency", M, 0 },
 	/* CI (facts/workflows*.c) */
-	{ "workflows", "workflow" },
-	{ "jobs", "job" },
-	{ "steps", "step" },
-	{ "ci_configs", "ci_config" },
-	{ "update_configs", "update_config" },
+	{ "workflows", "workflow", W, 0 },
+	{ "jobs", "job", W, 0 },
+	{ "steps", "step", W, 0 },
+	{ "ci_configs", "ci_config", W, 0 },
+	{ "update_configs", "update_config", W, 0 },
 	/* containers (facts/docker*.c, facts/compose.c) */
-	{ "dockerfiles", "dockerfile" },
-	{ "docker_stages", "docker_stage" },
-	{ "docker_instructions", "docker_instruction" },
-	{ "compose_files", "compose_file" },
-	{ "compose_services", "compose_service" },
+	{ "dockerfiles", "dockerfile", D, 0 },
+	{ "docker_stages", "docker_stage", D, 0 },
+	{ "docker_instructions", "docker_instruction", D, 0 },
+	{ "compose_files", "compose_file", D, 0 },
+	{ "compose_services", "compose_service", D, 0 },
 	/* Kubernetes, Helm, Kustomize (facts/k8s*.c, facts/helm.c) */
-	{ "k8s_objects", "k8s_object" },
-	{ "workloads", "workload" },
-	{ "containers", "container" },
-	{ "rbac_rules", "rbac_rule" },
-	{ "helm_charts", "helm_chart" },
+	{ "k8s_objects", "k8s_object", K, 0 },
+	{ "workloads", "workload", K, 0 },
+	{ "containers", "container", K, 0 },
+	{ "rbac_rules", "rbac_rule", K, 0 },
+	{ "helm_charts", "helm_chart", K, 0 },
 	/* documents, hygiene and code signals (facts/docs.c, signals.c) */
-	{ "docs", "doc" },
-	{ "env_examples", "env_example" },
-	{ "ignore_files", "ignore_file" },
-	{ "tool_configs", "tool_config" },
-	{ "test_suites", "test_suite" },
-	{ "bench_dirs", "bench_dir" },
-	{ "signals", "signal" },
-	/* secrets (facts/secrets*.c) */
-	{ "secrets", "secret" },
-	{ "sensitive_files", "sensitive_file" },
+	{ "docs", "doc", O, 0 },
+	{ "env_examples", "env_example", O, 0 },
+	{ "ignore_files", "ignore_file", O, 0 },
+	{ "tool_configs", "tool_config", O, 0 },
+	{ "test_suites", "test_suite", O, 0 },
+	{ "bench_dirs", "bench_dir", O, 0 },
+	{ "signals", "signal", CR_FACTS_SIGNALS, M },
+	/* secrets (facts/secrets*.c); nothing tells whether a policy reads
+	 * the history's, so without a declaration it gets them */
+	{ "secrets", "secret", CR_FACTS_SECRETS, CR_FACTS_HISTORY },
+	{ "sensitive_files", "sensitive_file", CR_FACTS_SECRETS, 0 },
 	/* files that failed to parse, whatever their kind */
-	{ "parse_errors", "parse_error" },
+	{ "parse_errors", "parse_error", 0, CR_FACTS_ALL },
 };
+#undef M
+#undef W
+#undef D
+#undef K
+#undef O
+
+/* The repo members of vm/lua_graph.c that need a collector: only
+ * repo:nodes(kind), whose kind is a run-time string.  Its others (files,
+ * count, file, grep, git, stats, name, is_git) read the inventory and
+ * git, which are always collected. */
+static const struct { const char *member; unsigned needs, extra; }
+	graph_members[] = {
+	{ "nodes", 0, CR_FACTS_ALL },
+};
+
+static bool member_is(unsigned *required, unsigned *conservative,
+	const char *name, unsigned needs, unsigned extra, const char *member)
+{
+	if (strcmp(name, member) != 0)
+		return false;
+	*required = needs;
+	*conservative = needs | extra;
+	return true;
+}
+
+void cr_facts_member_needs(unsigned *required, unsigned *conservative,
+	const char *member)
+{
+	*required = *conservative = 0;
+	for (size_t i = 0; i < sizeof fact_kinds / sizeof *fact_kinds; i++)
+		if (member_is(required, conservative, fact_kinds[i].method,
+			    fact_kinds[i].needs, fact_kinds[i].extra, member))
+			return;
+	for (size_t i = 0; i < sizeof graph_members / sizeof *graph_members;
+	     i++)
+		if (member_is(required, conservative, graph_members[i].member,
+			    graph_members[i].needs, graph_members[i].extra,
+			    member))
+			return;
+}
 
 /* Edge labels that are methods of every node: node:<label>() returns the
  * list of targets, or for a single-valued label the target or nil. */
@@ -85,6 +138,24 @@ static const struct { const char *label; bool single; } edge_methods[] = {
 	/* any node */
 	{ "describes", false }, { "parse_errors", false },
 };
+
+const char *cr_lua_fact_method_at(size_t i, const char **kind)
+{
+	if (i >= sizeof fact_kinds / sizeof *fact_kinds)
+		return NULL;
+	if (kind)
+		*kind = fact_kinds[i].kind;
+	return fact_kinds[i].method;
+}
+
+const char *cr_lua_edge_method_at(size_t i, bool *single)
+{
+	if (i >= sizeof edge_methods / sizeof *edge_methods)
+		return NULL;
+	if (single)
+		*single = edge_methods[i].single;
+	return edge_methods[i].label;
+}
 
 #define FILTERS_MAX 16
 #define ALTERNATIVES_MAX 32

@@ -29,6 +29,12 @@ cr_node_id cr_lua_check_node(lua_State *L, int idx, const cr_graph **g);
  * kind, added to the repo's method table at index `methods`. */
 int cr_lua_repo_nodes(lua_State *L);
 void cr_lua_add_fact_methods(lua_State *L, int methods);
+/* The tables behind them, read-only, for checks such as
+ * tests/test_luals.c: the i-th repo method (its kind in *kind) and the
+ * i-th edge method (whether it returns one node in *single), or NULL
+ * past the end.  Either out-parameter may be NULL. */
+const char *cr_lua_fact_method_at(size_t i, const char **kind);
+const char *cr_lua_edge_method_at(size_t i, bool *single);
 /* For node.<key> when the node has no attribute `key`: a view of the
  * dotted attributes "key.*", or the edge method `key`.  Pushes it and
  * returns true, or pushes nothing and returns false. */

@@ -17,6 +17,9 @@ extern "C" {
 #endif
 
 struct cr_secret_rules;
+struct cr_bundle;
+struct cr_eval_selection;
+struct cr_limits;
 
 /* Which content collectors run (the file inventory and git always do):
  * `crucible eval` collects only what the selected policies need. */
@@ -31,6 +34,39 @@ enum {
 	CR_FACTS_HISTORY = 1u << 7,    /* ... and in every commit's blobs */
 	CR_FACTS_ALL = (1u << 8) - 1
 };
+#define CR_FACTS_KIND_COUNT 8
+
+/* --- the fact plan (facts/plan.c, docs/authoring.md) ---------------------
+ * A policy's `needs` names fact kinds: the CR_FACTS_* names in lower
+ * case ("manifests", "workflows", "docker", "k8s", "docs", "signals",
+ * "secrets", "history"). */
+
+/* The name of kind i (0 <= i < CR_FACTS_KIND_COUNT, bit 1u << i), or NULL. */
+const char *cr_facts_kind_name(unsigned i);
+/* The CR_FACTS_* bit of a kind name, or 0 for an unknown name. */
+unsigned cr_facts_kind_bit(const char *name);
+
+/* What a policy that uses repo:<member> (or repo.<member>) needs.
+ * `required` is the kind a declared `needs` must list (0: nothing, or
+ * a member such as repo:nodes whose kind is only known at run time, which
+ * no declaration can be checked against); `conservative` is what a
+ * policy without a declaration gets for it (required plus, for
+ * repo:secrets, history; for repo:nodes, everything).  Names that are not
+ * repo members need nothing.  The table is vm/lua_facts.c's list of
+ * repo methods. */
+void cr_facts_member_needs(unsigned *required, unsigned *conservative,
+	const char *member);
+
+/* The kinds the policies of `bundles` that will run need: every policy
+ * not disabled by `selection` (NULL: all run), by its declared `needs`
+ * and what its module and the bundle's libraries call.  Each policy's
+ * top level runs, in a sandbox with `limits`, in a child process given
+ * limits->timeout_ms in all, so that a hostile module cannot hang or
+ * crash the caller; when the child fails the answer is CR_FACTS_ALL
+ * (collect everything, and let the evaluator report the policy). */
+unsigned cr_facts_plan_bundles(const struct cr_bundle *const *bundles,
+	size_t count, const struct cr_eval_selection *selection,
+	const struct cr_limits *limits);
 
 typedef struct cr_facts_options {
 	unsigned collectors;       /* CR_FACTS_* bits */

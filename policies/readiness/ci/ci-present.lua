@@ -9,16 +9,17 @@ return crucible.policy{
   category = "ci",
   severity = "high",
   weight = 3,
+  needs = { "workflows" },
   description = "A CI pipeline (GitHub Actions, GitLab CI, Jenkins, " ..
     "CircleCI, Azure Pipelines, Bitbucket Pipelines, ...) builds and " ..
     "checks every change the same way.",
   remediation = "Add a pipeline that builds, lints and tests every push " ..
     "and pull request, e.g. .github/workflows/ci.yml.",
   check = function(repo)
-    local files = ci.files(repo)
-    if #files == 0 then
+    local configs = ci.configs(repo)
+    if #configs == 0 then
       return fail{ message = "no CI configuration found", path = "." }
     end
-    pass(common.list(common.paths(files), 3))
+    pass(common.list(common.paths(configs), 3))
   end,
 }

@@ -18,6 +18,7 @@ return crucible.policy{
   category = "ci",
   severity = "medium",
   weight = 2,
+  needs = { "workflows" },
   description = "The CI configuration should invoke the test suite " ..
     "(npm test, pytest, go test, cargo test, mvn verify, a project's " ..
     "own scripts/test or .ci/run, ...), so that " ..
@@ -25,15 +26,15 @@ return crucible.policy{
   remediation = "Add a test step to the pipeline that runs on every " ..
     "pull request and blocks the merge when it fails.",
   check = function(repo)
-    local files = ci.files(repo)
-    if #files == 0 then
+    local configs = ci.configs(repo)
+    if #configs == 0 then
       return skip("no CI configuration")
     end
-    local hit = ci.find(files, TEST_COMMAND)
-    if not hit then
-      return warn{ message = "no test command found in the CI " ..
-        "configuration", path = files[1].path }
+    local step, match = ci.find_step(ci.steps(repo), TEST_COMMAND)
+    if not step then
+      return warn{ message = "no CI step runs a test command",
+        path = configs[1].path }
     end
-    pass(string.format("%s:%d runs `%s`", hit.path, hit.line, hit.match))
+    pass(ci.describe(step, "`" .. match .. "`"))
   end,
 }

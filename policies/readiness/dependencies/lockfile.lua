@@ -2,16 +2,40 @@
 -- anew: builds drift, and a compromised release walks straight in.
 
 local common = require "common"
-local manifests = require "manifests"
 
-local function lock_problem(repo, m)
-  local lock = manifests.lockfile(repo, m)
-  if not lock then
-    return "has no lockfile (expected " .. common.list(m.kind.locks, 3) .. ")"
+-- Ecosystems whose tools write no lockfile (Maven, Gradle).
+local NO_LOCKFILE = { maven = true }
+
+local function declares_dependencies(repo, m)
+  return #repo:dependencies{ manifest_path = m.path, direct = true,
+    limit = 1 } > 0
+end
+
+-- A manifest that pins every dependency to one version needs no
+-- lockfile (a requirements.txt of `name==1.2.3` lines).
+local function pins_itself(repo, m)
+  for _, d in ipairs(repo:dependencies{ manifest_path = m.path,
+      direct = true }) do
+    if not d.version then
+      return false
+    end
   end
-  if repo.is_git and lock.status ~= "tracked" then
-    return "has a lockfile that is not committed (" .. lock.path .. ", " ..
-      lock.status .. ")"
+  return true
+end
+
+-- What is wrong with how manifest m is locked, or nil.
+local function lock_problem(repo, m)
+  local lock = m:lockfile()
+  if not lock then
+    if pins_itself(repo, m) then
+      return nil
+    end
+    return m.path .. " has no lockfile"
+  end
+  local file = repo:file(lock.path)
+  if repo.is_git and file and file.status ~= "tracked" then
+    return m.path .. " has a lockfile that is not committed (" ..
+      lock.path .. ", " .. file.status .. ")"
   end
   return nil
 end
@@ -22,6 +46,7 @@ return crucible.policy{
   category = "dependencies",
   severity = "high",
   weight = 3,
+  needs = { "manifests" },
   description = "Every dependency manifest (package.json, " ..
     "pyproject.toml, Pipfile, Cargo.toml, Gemfile, composer.json, " ..
     "go.mod, ...) should have its lockfile committed, so that builds " ..
@@ -31,25 +56,21 @@ return crucible.policy{
     "tidy, ...), commit it, and install from it in CI (npm ci, " ..
     "--frozen-lockfile, --locked).",
   params = {
-    exclude = manifests.EXCLUDE, -- globs of manifests to leave out
+    exclude = { type = "list", default = common.EXCLUDE,
+      description = "globs of manifests to leave out" },
   },
   check = function(repo, params)
-    local total, locked = 0, 0
-    for _, m in ipairs(manifests.find(repo, params.exclude)) do
-      if manifests.needs_lock(m) then
-        local problem = lock_problem(repo, m)
-        total = total + 1
-        if problem then
-          fail{ message = m.file.path .. " " .. problem, path = m.file.path }
-        else
-          locked = locked + 1
-        end
+    local manifests = {}
+    for _, m in ipairs(common.project(repo:manifests(), params.exclude)) do
+      if not NO_LOCKFILE[m.ecosystem] and declares_dependencies(repo, m) then
+        manifests[#manifests + 1] = m
       end
     end
-    if total == 0 then
+    if #manifests == 0 then
       return skip("no dependency manifest that declares dependencies")
     end
-    score(locked / total, string.format("%d of %s locked", locked,
-      common.plural(total, "manifest")))
+    common.rate(manifests, function(m)
+      return lock_problem(repo, m)
+    end, "manifest", "locked")
   end,
 }

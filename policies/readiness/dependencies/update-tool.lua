@@ -2,15 +2,9 @@
 -- instead of in a yearly panic.
 
 local common = require "common"
-local manifests = require "manifests"
 
-local CONFIG_PATHS = {
-  ".github/dependabot.yml", ".github/dependabot.yaml", "renovate.json",
-  "renovate.json5", ".renovaterc", ".renovaterc.json", ".renovaterc.json5",
-  ".github/renovate.json", ".github/renovate.json5", ".gitlab/renovate.json",
-  ".gitlab/renovate.json5",
-}
-
+-- Renovate also reads its configuration from package.json, which the
+-- manifest facts do not keep.
 local function renovate_in_package_json(repo)
   local f = repo:file("package.json")
   return f ~= nil and f:find("^\\s*\"renovate\"\\s*:") ~= nil
@@ -22,6 +16,7 @@ return crucible.policy{
   category = "dependencies",
   severity = "medium",
   weight = 2,
+  needs = { "manifests", "workflows" },
   description = "Dependabot or Renovate opens pull requests for " ..
     "dependency updates and security fixes, so that patches are " ..
     "applied in days, not months.",
@@ -31,12 +26,12 @@ return crucible.policy{
     "https://docs.github.com/en/code-security/dependabot/dependabot-version-updates/configuration-options-for-the-dependabot.yml-file",
   },
   check = function(repo)
-    if #manifests.find(repo) == 0 then
+    if #common.project(repo:manifests()) == 0 then
       return skip("no dependency manifest")
     end
-    local config = common.first_path(repo, CONFIG_PATHS)
+    local config = repo:update_configs()[1]
     if config then
-      return pass(config.path)
+      return pass(config.tool .. ": " .. config.path)
     end
     if renovate_in_package_json(repo) then
       return pass("Renovate configured in package.json")

@@ -67,18 +67,6 @@ function common.first(repo, globs, opts)
   return common.files(repo, globs, query)[1]
 end
 
--- The first of `paths` (exact, repository-relative) that is a regular
--- file, or nil.
-function common.first_path(repo, paths)
-  for _, path in ipairs(paths) do
-    local f = repo:file(path)
-    if f and f.type == "file" then
-      return f
-    end
-  end
-  return nil
-end
-
 -- Regular files directly in one of `dirs` ("" is the root, else
 -- "docs/") whose lower-case name satisfies accept(name), `dirs` in
 -- order, then inventory order.  One query lists all the directories.
@@ -124,6 +112,70 @@ function common.document_named(names)
     end
     return sep ~= "." or DOC_EXT[rest] == true
   end
+end
+
+-- Paths that hold someone else's code, test fixtures or samples: their
+-- manifests, Dockerfiles and Kubernetes files describe no deployment of
+-- this project, so the fact-based policies leave them out.
+common.EXCLUDE = {
+  "**/node_modules/**", "**/vendor/**", "**/third_party/**",
+  "**/testdata/**", "**/fixtures/**", "**/examples/**", "**/corpus/**",
+}
+
+-- The nodes of `nodes` that belong to the project: those without a path
+-- (a test suite) or whose path `exclude` (default common.EXCLUDE) does
+-- not match.
+function common.project(nodes, exclude)
+  local out = {}
+  for _, n in ipairs(nodes) do
+    if not n.path or not common.matches_any(exclude or common.EXCLUDE, n.path) then
+      out[#out + 1] = n
+    end
+  end
+  return out
+end
+
+-- Judge every item with problem(item), which returns nil when the item
+-- is fine or a message saying what is wrong; report (fail by default, or
+-- warn) each problem at the item's path and line, and score the share
+-- of good items: "3 of 4 containers running as non-root".  `noun` is a
+-- word, or { singular, plural } for an irregular one.  `items` must not
+-- be empty.
+function common.rate(items, problem, noun, outcome, report)
+  local good = 0
+  for _, item in ipairs(items) do
+    local message = problem(item)
+    if message then
+      (report or fail){ message = message, path = item.path, line = item.line }
+    else
+      good = good + 1
+    end
+  end
+  score(good / #items, string.format("%d of %s %s", good,
+    common.plural(#items, table.unpack(type(noun) == "table" and noun or
+      { noun })), outcome))
+end
+
+-- The strings of `list` without repeats, in their first order.
+function common.unique(list)
+  local out, seen = {}, {}
+  for _, item in ipairs(list) do
+    if not seen[item] then
+      seen[item] = true
+      out[#out + 1] = item
+    end
+  end
+  return out
+end
+
+-- True when the array `list` (nil reads as empty) holds `value`.
+function common.contains(list, value)
+  for _, item in ipairs(list or {}) do
+    if item == value then
+      return true
+    end
+  end
+  return false
 end
 
 function common.matches_any(globs, path)

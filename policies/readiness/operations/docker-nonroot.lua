@@ -55,6 +55,7 @@ return crucible.policy{
   category = "operations",
   severity = "high",
   weight = 3,
+  needs = { "docker" },
   description = "The final stage of every Dockerfile should switch to " ..
     "an unprivileged USER, so that a compromised process is not root " ..
     "inside the container.",
@@ -65,7 +66,7 @@ return crucible.policy{
     "https://docs.docker.com/build/building/best-practices/#user",
   },
   check = function(repo)
-    local dockerfiles = repo:dockerfiles()
+    local dockerfiles = common.project(repo:dockerfiles())
     if #dockerfiles == 0 then
       return skip("no Dockerfile")
     end

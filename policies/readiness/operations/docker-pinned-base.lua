@@ -31,6 +31,7 @@ return crucible.policy{
   category = "operations",
   severity = "medium",
   weight = 2,
+  needs = { "docker" },
   description = "Base images referenced without a version (or as " ..
     ":latest) change under the build: rebuilds are not reproducible " ..
     "and a bad upstream push reaches production unreviewed.",
@@ -41,12 +42,12 @@ return crucible.policy{
     require_digest = false, -- true: a version tag alone is not enough
   },
   check = function(repo, params)
-    local dockerfiles = repo:dockerfiles()
+    local dockerfiles = common.project(repo:dockerfiles())
     if #dockerfiles == 0 then
       return skip("no Dockerfile")
     end
     local total, pinned = 0, 0
-    for _, stage in ipairs(repo:docker_stages()) do
+    for _, stage in ipairs(common.project(repo:docker_stages())) do
       if is_pulled(stage) then
         local problem = pin_problem(stage, params.require_digest)
         total = total + 1

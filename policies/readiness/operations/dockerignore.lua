@@ -23,13 +23,14 @@ return crucible.policy{
   category = "operations",
   severity = "medium",
   weight = 1,
+  needs = { "docker" },
   description = "Without a .dockerignore, `docker build` sends the " ..
     "whole directory (.git, .env files, local dependencies) to the " ..
     "builder, where a broad COPY bakes them into the image.",
   remediation = "Add a .dockerignore next to the Dockerfile (or at the " ..
     "root) that excludes .git, .env*, secrets and build outputs.",
   check = function(repo)
-    local dockerfiles = repo:dockerfiles()
+    local dockerfiles = common.project(repo:dockerfiles())
     if #dockerfiles == 0 then
       return skip("no Dockerfile")
     end

@@ -15,6 +15,7 @@ return crucible.policy{
   category = "secrets",
   severity = "high",
   weight = 3,
+  needs = { "secrets", "history" },
   description = "A secret removed from the working tree lives on in the " ..
     "commit that introduced it, readable by anyone who clones the " ..
     "repository.",

@@ -2,42 +2,11 @@
 
 local common = require "common"
 
--- Configuration files at the root, by exact lower-case name.
-local CONFIG_NAMES = {}
-for _, name in ipairs{
-  ".editorconfig", ".eslintrc", "biome.json", "biome.jsonc",
-  ".golangci.yml", ".golangci.yaml", ".golangci.toml", "ruff.toml",
-  ".ruff.toml", ".flake8", ".pylintrc", "pylintrc", "mypy.ini",
-  ".rubocop.yml", ".clang-format", ".clang-tidy", "rustfmt.toml",
-  ".rustfmt.toml", "clippy.toml", "checkstyle.xml",
-  ".pre-commit-config.yaml", ".swiftlint.yml", "detekt.yml",
-  ".scalafmt.conf", "tslint.json", ".luacheckrc", ".prettierrc",
-  ".stylelintrc", ".markdownlint.json", ".markdownlint.yaml",
-} do
-  CONFIG_NAMES[name] = true
-end
+local CATEGORIES = { "lint", "format", "editorconfig", "typecheck",
+  "precommit" }
 
--- ... and by prefix, for tools with many spellings (.eslintrc.json,
--- eslint.config.mjs, .prettierrc.yaml, phpcs.xml.dist, ...).
-local CONFIG_PREFIXES = {
-  ".eslintrc.", "eslint.config.", ".prettierrc.", "prettier.config.",
-  ".stylelintrc.", "stylelint.config.", "phpcs.xml", ".php-cs-fixer",
-  "phpstan.neon", ".markdownlint",
-}
-
-local function is_config(name)
-  if CONFIG_NAMES[name] then
-    return true
-  end
-  for _, prefix in ipairs(CONFIG_PREFIXES) do
-    if name:sub(1, #prefix) == prefix then
-      return true
-    end
-  end
-  return false
-end
-
--- Tools configured inside a shared manifest: { file, section regex }.
+-- Tools configured inside a shared manifest, which the tool_config
+-- facts (found by file name) do not see: { file, section regex }.
 local EMBEDDED = {
   { "pyproject.toml", "^\\s*\\[tool\\.(?:ruff|black|pylint|flake8|isort|mypy)" },
   { "setup.cfg", "^\\s*\\[(?:flake8|pylint|mypy|isort)" },
@@ -60,24 +29,25 @@ return crucible.policy{
   category = "testing",
   severity = "low",
   weight = 1,
-  description = "A committed linter, formatter or .editorconfig " ..
-    "configuration makes style and common mistakes checkable by " ..
-    "machines, in the editor and in CI.",
+  needs = { "docs" },
+  description = "A committed linter, formatter, type checker or " ..
+    ".editorconfig configuration makes style and common mistakes " ..
+    "checkable by machines, in the editor and in CI.",
   remediation = "Commit the configuration of your language's linter " ..
     "(ESLint, Ruff, golangci-lint, RuboCop, clippy, ...) and run it in CI.",
   check = function(repo)
     if not common.has_source(repo) then
       return skip("no source code")
     end
-    local config = common.named_files(repo, { "" }, is_config)[1]
-    if config then
-      return pass(config.path)
+    local configs = common.project(repo:tool_configs{ category = CATEGORIES })
+    if #configs > 0 then
+      return pass(common.list(common.paths(configs), 3))
     end
     local embedded = embedded_config(repo)
     if embedded then
       return pass("configured in " .. embedded)
     end
-    fail{ message = "no linter, formatter or .editorconfig configuration " ..
-      "at the repository root", path = "." }
+    fail{ message = "no linter, formatter or .editorconfig configuration",
+      path = "." }
   end,
 }

@@ -1,48 +1,36 @@
--- Code without tests cannot be changed safely.  Found by the layout and
--- file names each ecosystem's test runner expects: test directories and
--- test file names by glob, so that only the test files themselves
--- become objects.
+-- Code without tests cannot be changed safely.  The docs collector
+-- groups test files per language (test directories and the names each
+-- ecosystem's runner expects), so every main language of the code
+-- should have a suite.
 
 local common = require "common"
 
-local TEST_DIR_GLOBS = {
-  "**/test/**", "**/tests/**", "**/__tests__/**", "**/spec/**",
+-- Languages of application code, and the family whose tests cover them
+-- (TypeScript code is often tested from JavaScript and back).
+local FAMILY = {
+  c = "c", cpp = "c", csharp = "csharp", go = "go", java = "jvm",
+  kotlin = "jvm", scala = "jvm", groovy = "jvm", javascript = "js",
+  typescript = "js", php = "php", python = "python", ruby = "ruby",
+  rust = "rust", swift = "swift", elixir = "elixir", dart = "dart",
 }
 
--- Test file names by extension, as Lua patterns: only files of these
--- extensions need a pattern match at all.
-local JS = { "%.test%.[^.]+$", "%.spec%.[^.]+$" }
-local TEST_NAMES = {
-  go = { "_test%.go$" },
-  py = { "^test_", "_test%.py$" },
-  js = JS, jsx = JS, mjs = JS, cjs = JS, ts = JS, tsx = JS, mts = JS, cts = JS,
-  java = { "Tests?%.java$", "IT%.java$" },
-  kt = { "Tests?%.kt$" },
-  cs = { "Tests?%.cs$" },
-  rb = { "_spec%.rb$", "_test%.rb$" },
-  php = { "Test%.php$" },
-  exs = { "_test%.exs$" },
-  swift = { "Tests%.swift$" },
-  dart = { "_test%.dart$" },
-  c = { "^test_", "_test%.c$" },
-  cc = { "_test%.cc$" },
-  cpp = { "_test%.cpp$" },
-}
+local LANGUAGES = {}
+for language in pairs(FAMILY) do
+  LANGUAGES[#LANGUAGES + 1] = language
+end
+table.sort(LANGUAGES)
 
--- Basename globs that match every name TEST_NAMES accepts (and some
--- more): they pick the candidates in C, is_test_name() decides.
-local TEST_NAME_GLOBS = {
-  "test_*", "*_test.*", "*.test.*", "*.spec.*", "*Test.*", "*Tests.*",
-  "*IT.java", "*_spec.rb",
-}
-
-local function is_test_name(name, ext)
-  for _, pattern in ipairs(TEST_NAMES[ext] or {}) do
-    if name:find(pattern) then
-      return true
+-- The languages with at least `min_files` files of code, largest first.
+local function main_languages(repo, min_files)
+  local out = {}
+  for _, language in ipairs(LANGUAGES) do
+    local n = repo:count{ language = language, type = "file" }
+    if n >= min_files then
+      out[#out + 1] = { language = language, files = n }
     end
   end
-  return false
+  table.sort(out, function(a, b) return a.files > b.files end)
+  return out
 end
 
 return crucible.policy{
@@ -51,29 +39,39 @@ return crucible.policy{
   category = "testing",
   severity = "high",
   weight = 3,
+  needs = { "docs" },
   description = "A repository with source code should carry automated " ..
-    "tests in the layout its test runner expects (tests/, __tests__/, " ..
-    "*_test.go, test_*.py, *.spec.ts, ...).",
+    "tests, in the layout its test runner expects (tests/, __tests__/, " ..
+    "*_test.go, test_*.py, *.spec.ts, ...), for each of its main " ..
+    "languages.",
   remediation = "Add unit tests for the core logic and an end-to-end " ..
     "smoke test, and run them in CI.",
-  check = function(repo)
+  params = {
+    min_files = { type = "integer", default = 10,
+      description = "files of code that make a language a main one" },
+  },
+  check = function(repo, params)
     if not common.has_source(repo) then
       return skip("no source code")
     end
-    local first = common.first(repo, TEST_DIR_GLOBS)
-    local count = first and
-      repo:count{ glob = TEST_DIR_GLOBS, type = "file" } or 0
-    for _, f in ipairs(common.files(repo, TEST_NAME_GLOBS)) do
-      if is_test_name(f.name, f.ext) and
-          not common.matches_any(TEST_DIR_GLOBS, f.path) then
-        count = count + 1
-        first = first or f
-      end
+    local suites = repo:test_suites()
+    local tested, total = {}, 0
+    for _, suite in ipairs(suites) do
+      tested[FAMILY[suite.language] or suite.language] = true
+      total = total + suite.files
     end
-    if count == 0 then
+    if total == 0 then
       return fail{ message = "no test files or test directories found",
         path = "." }
     end
-    pass(common.plural(count, "test file") .. ", e.g. " .. first.path)
+    for _, main in ipairs(main_languages(repo, params.min_files)) do
+      if not tested[FAMILY[main.language]] then
+        warn{ message = string.format("no %s tests for %d %s files",
+          main.language, main.files, main.language), path = ".",
+          key = main.language }
+      end
+    end
+    pass(common.plural(total, "test file") .. " in " ..
+      common.plural(#suites, "language"))
   end,
 }
