@@ -66,6 +66,7 @@ int cli_summary(int argc, char **argv);
 int cli_build(int argc, char **argv);
 int cli_verify(int argc, char **argv);
 int cli_inspect(int argc, char **argv);
+int cli_test(int argc, char **argv);
 
 /* --- bundle files and their signatures (cli/verify.c) -------------------- */
 

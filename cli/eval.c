@@ -26,7 +26,6 @@
 
 #define MAX_BUNDLES 32
 #define MAX_OUTPUTS 16
-#define SECRET_RULES_MAX (1024 * 1024) /* a bundle's secrets.yml */
 
 /* Every report format: its name for --format and --output FORMAT=FILE,
  * the file extensions that imply it, and its renderer. */
@@ -408,62 +407,34 @@ static int load_bundles(cr_bundle **out, cr_ctx *ctx,
 	return CLI_OK;
 }
 
-/* A bundle directory's own secret rules: DIR/secrets.yml, if any, or
- * NULL in *data. */
-static int read_bundle_secret_rules(char **data, size_t *len,
-	const char *dir)
-{
-	char *path = NULL;
-	FILE *f;
-	int code = CLI_OK;
-
-	*data = NULL;
-	if (!cli_is_dir(dir))
-		return CLI_OK;
-	if (asprintf(&path, "%s/secrets.yml", dir) < 0)
-		return cli_fail(CLI_INTERNAL, "out of memory");
-	if (!(f = fopen(path, "r"))) {
-		free(path);
-		return CLI_OK;
-	}
-	if (!(*data = malloc(SECRET_RULES_MAX + 1)))
-		code = cli_fail(CLI_INTERNAL, "out of memory");
-	else if ((*len = fread(*data, 1, SECRET_RULES_MAX + 1, f)) >
-		 SECRET_RULES_MAX || ferror(f))
-		code = cli_fail(CLI_USAGE, "%s: unreadable or larger than "
-			"%d bytes", path, SECRET_RULES_MAX);
-	fclose(f);
-	free(path);
-	return code;
-}
-
-/* The built-in secret rules with each bundle directory's secrets.yml laid
- * over them in bundle order (docs/secrets.md); NULL when no bundle has
- * one, so that collection uses the built-in set. */
+/* The built-in secret rules with each bundle's own secrets.yml laid over
+ * them in bundle order (docs/secrets.md); NULL when no bundle has one, so
+ * that collection uses the built-in set. */
 static int load_secret_rules(cr_secret_rules **out, cr_ctx *ctx,
-	const struct eval_opts *o)
+	cr_bundle *const *bundles, size_t nbundles)
 {
 	cr_secret_rules *rules = NULL, *next;
-	char *data = NULL;
-	size_t len = 0;
 	int code = CLI_OK;
+	char origin[4096];
 
 	*out = NULL;
-	for (size_t i = 0; i < o->bundle_count && code == CLI_OK; i++) {
-		if ((code = read_bundle_secret_rules(&data, &len,
-			     o->bundles[i])) != CLI_OK || !data)
+	for (size_t i = 0; i < nbundles && code == CLI_OK; i++) {
+		const cr_module *m = cr_bundle_secret_rules(bundles[i]);
+
+		if (!m)
 			continue;
+		snprintf(origin, sizeof origin, "%s/%s",
+			cr_bundle_origin(bundles[i]), m->path);
 		if (!rules && cr_secret_rules_builtin(&rules, ctx) != CR_OK) {
 			code = cli_fail(CLI_INTERNAL, "secret rules: %s",
 				cr_ctx_error(ctx));
-		} else if (cr_secret_rules_load(&next, ctx, rules,
-				   o->bundles[i], data, len) != CR_OK) {
+		} else if (cr_secret_rules_load(&next, ctx, rules, origin,
+				   m->source, m->len) != CR_OK) {
 			code = cli_fail(CLI_USAGE, "%s", cr_ctx_error(ctx));
 		} else {
 			cr_secret_rules_free(rules);
 			rules = next;
 		}
-		free(data);
 	}
 	if (code == CLI_OK)
 		*out = rules;
@@ -687,7 +658,7 @@ int cli_eval(int argc, char **argv)
 		goto done;
 	plan_facts(&o, bundles, nbundles, &wf.selection);
 	progress("crucible: collecting the facts of %s ...", o.path);
-	if ((code = load_secret_rules(&secret_rules, ctx, &o)) != CLI_OK)
+	if ((code = load_secret_rules(&secret_rules, ctx, bundles, nbundles)) != CLI_OK)
 		goto done;
 	o.facts.secret_rules = secret_rules;
 	rc = cr_facts_collect_with(&graph, ctx, o.path, &o.facts);

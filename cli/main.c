@@ -25,8 +25,6 @@ static int cli_version(int argc, char **argv)
 }
 
 static int cli_help(int argc, char **argv);
-/* cli/test.c (its declaration belongs in cli.h, which is not ours). */
-int cli_test(int argc, char **argv);
 
 static const struct command {
 	const char *name;

@@ -26,6 +26,7 @@
 #include "compiler/yaml.h"
 #include "crucible/crb.h"
 #include "crucible/lint.h"
+#include "crucible/secrets.h"
 #include "facts/plan.h"
 #include "vm/policy.h"
 #include "vm/validate.h"
@@ -94,7 +95,9 @@ static bool is_read(const char *path)
 
 	if (path[0] == '.' || strstr(path, "/."))
 		return false;
-	return strcmp(path, MANIFEST_FILE) == 0 || cr_checklist_is_path(path) ||
+	return strcmp(path, MANIFEST_FILE) == 0 ||
+		strcmp(path, CR_BUNDLE_SECRET_RULES) == 0 ||
+		cr_checklist_is_path(path) ||
 		(n > 4 && strcmp(path + n - 4, ".lua") == 0);
 }
 
@@ -115,10 +118,13 @@ static int keep_members(cr_build *bd, const cr_bundle *b,
 	const cr_bundle_file *yml = find_file(files, count, MANIFEST_FILE);
 	int rc;
 
-	if (!(bd->files = calloc(policies + libraries + 1, sizeof *bd->files)))
+	if (!(bd->files = calloc(policies + libraries + 2, sizeof *bd->files)))
 		return CR_ENOMEM;
 	if ((rc = file_copy(&bd->files[bd->file_count++], yml->path,
 		     yml->data, yml->len)))
+		return rc;
+	if (cr_bundle_secret_rules(b) &&
+	    (rc = keep_module(bd, cr_bundle_secret_rules(b))))
 		return rc;
 	for (size_t i = 0; i < policies; i++)
 		if ((rc = keep_module(bd, cr_bundle_policy(b, i))))
@@ -170,11 +176,37 @@ static int lint_all(cr_build *bd, cr_ctx *ctx)
 	if (!(bd->lints = calloc(bd->file_count, sizeof *bd->lints)))
 		return CR_ENOMEM;
 	for (size_t i = 0; i < bd->file_count; i++) {
-		if (strcmp(bd->files[i].path, MANIFEST_FILE) != 0 &&
+		const char *path = bd->files[i].path;
+
+		if (strcmp(path, MANIFEST_FILE) != 0 &&
+		    strcmp(path, CR_BUNDLE_SECRET_RULES) != 0 &&
 		    (rc = lint_file(bd, ctx, i)) != CR_OK)
 			return rc;
 	}
 	return CR_OK;
+}
+
+/* The bundle's secret rules must load over the built-in set, so that a
+ * broken rule is a build error rather than an eval-time one. */
+static int check_secret_rules(cr_build *bd, cr_ctx *ctx)
+{
+	const cr_module *m = cr_bundle_secret_rules(bd->bundle);
+	cr_secret_rules *builtin = NULL, *merged = NULL;
+	int rc;
+
+	if (!m)
+		return CR_OK;
+	if ((rc = cr_secret_rules_builtin(&builtin, ctx)) != CR_OK)
+		return rc;
+	rc = cr_secret_rules_load(&merged, ctx, builtin, m->path, m->source,
+		m->len);
+	if (rc == CR_EPARSE) {
+		cr_problem(&bd->diagnostics, "%s", cr_ctx_error(ctx));
+		rc = CR_OK;
+	}
+	cr_secret_rules_free(merged);
+	cr_secret_rules_free(builtin);
+	return rc;
 }
 
 /* The lint result of the module at path. */
@@ -526,7 +558,7 @@ int cr_build_files(cr_build **out, cr_ctx *ctx, const char *origin,
 		goto done;
 	}
 	if ((rc = load(bd, ctx, origin, files, count, opts)) ||
-	    (rc = lint_all(bd, ctx)))
+	    (rc = lint_all(bd, ctx)) || (rc = check_secret_rules(bd, ctx)))
 		goto done;
 	if ((rc = compile_policies(bd, ctx, policies)) ||
 	    (rc = make_manifest(bd, &policies)) || bd->diagnostics.oom) {

@@ -54,6 +54,7 @@ struct cr_bundle {
 	size_t policy_count;
 	cr_module *libraries;
 	size_t library_count;
+	cr_module secret_rules; /* secrets.yml; path NULL when none */
 	cJSON *params; /* policy id -> object of default params */
 };
 
@@ -302,12 +303,13 @@ static bool in_test_dir(const char *path)
 	return false;
 }
 
-/* bundle.yml at the root and every *.lua outside test directories;
- * anything else (READMEs, test cases) rides along unread and outside the
- * digest. */
+/* bundle.yml and the bundle's secret rules (secrets.yml, docs/secrets.md)
+ * at the root, and every *.lua outside test directories; anything else
+ * (READMEs, test cases) rides along unread and outside the digest. */
 static bool is_member_path(const char *path)
 {
 	return strcmp(path, "bundle.yml") == 0 ||
+		strcmp(path, CR_BUNDLE_SECRET_RULES) == 0 ||
 		(ends_with(path, ".lua") && !in_test_dir(path));
 }
 
@@ -437,6 +439,11 @@ static int add_modules(cr_bundle *b, const cr_bundle_file *const *members,
 		const cr_bundle_file *f = members[i];
 		int err;
 
+		if (strcmp(f->path, CR_BUNDLE_SECRET_RULES) == 0) {
+			if ((err = module_copy(&b->secret_rules, f)))
+				return err;
+			continue;
+		}
 		if (!ends_with(f->path, ".lua"))
 			continue;
 		if (is_library_path(f->path))
@@ -860,6 +867,7 @@ void cr_bundle_free(cr_bundle *b)
 	for (size_t i = 0; i < b->library_count; i++)
 		module_release(&b->libraries[i]);
 	free(b->libraries);
+	module_release(&b->secret_rules);
 	cJSON_Delete(b->params);
 	free(b->origin);
 	free(b->name);
@@ -886,6 +894,11 @@ const char *cr_bundle_description(const cr_bundle *b)
 const char *cr_bundle_origin(const cr_bundle *b)
 {
 	return b->origin;
+}
+
+const cr_module *cr_bundle_secret_rules(const cr_bundle *b)
+{
+	return b->secret_rules.path ? &b->secret_rules : NULL;
 }
 
 const char *cr_bundle_digest(const cr_bundle *b)

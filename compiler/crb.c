@@ -462,9 +462,11 @@ static int check_file(cr_ctx *ctx, const char *origin, const cr_crb *c,
 	if (i && strcmp(c->files[i - 1].path, f->path) >= 0)
 		return cr_error_set(ctx, CR_EBUNDLE, "%s: files out of order "
 			"or listed twice (%s)", origin, f->path);
-	if (strcmp(f->path, "bundle.yml") != 0 && !is_lua_path(f->path))
+	if (strcmp(f->path, "bundle.yml") != 0 &&
+	    strcmp(f->path, CR_BUNDLE_SECRET_RULES) != 0 && !is_lua_path(f->path))
 		return cr_error_set(ctx, CR_EBUNDLE, "%s: %s is not a bundle "
-			"file (bundle.yml or *.lua)", origin, f->path);
+			"file (bundle.yml, " CR_BUNDLE_SECRET_RULES " or *.lua)",
+			origin, f->path);
 	if (is_lua_path(f->path) && f->len > 0 && f->data[0] == '\x1b')
 		return cr_error_set(ctx, CR_EBUNDLE, "%s: %s is a precompiled "
 			"(binary) Lua chunk; only source is loaded", origin,

@@ -269,6 +269,65 @@ static void test_declared_params_at_eval(void **state)
 	free(dir);
 }
 
+/* A bundle's secrets.yml: laid over the built-in rules at eval, for a
+ * directory and for the bundle file built from it, and checked by build. */
+static void test_bundle_secret_rules(void **state)
+{
+	static const char rules[] =
+		"version: 1\n"
+		"rules:\n"
+		"  - id: acme-token\n"
+		"    description: ACME deploy token\n"
+		"    severity: high\n"
+		"    regex: '\\b(acme_[a-z0-9]{24})\\b'\n"
+		"    keywords: [acme_]\n"
+		"    examples:\n"
+		"      tp: ['token = acme_q8w7e6r5t4y3u2i1o0p9a8s7']\n"
+		"      fp: ['acme_short']\n";
+	static const char policy[] =
+		"return crucible.policy{\n"
+		"  id = 'OPS-ACME', title = 'acme', category = 'ops',\n"
+		"  severity = 'high', needs = { 'secrets' },\n"
+		"  check = function(repo)\n"
+		"    for _, s in ipairs(repo:secrets{ rule = 'acme-token' }) do\n"
+		"      fail{ message = s.redacted, path = s.path, line = s.line }\n"
+		"    end\n"
+		"  end,\n"
+		"}\n";
+	const char *const targets[] = { "b", "b.crb" };
+	char *dir = th_tempdir();
+	th_run r;
+
+	(void)state;
+	th_write(dir, "b/bundle.yml", bundle_yml);
+	th_write(dir, "b/acme.lua", policy);
+	th_write(dir, "b/secrets.yml", rules);
+	th_write(dir, "repo/deploy.env",
+		"X=1\nACME=acme_q8w7e6r5t4y3u2i1o0p9a8s7\n");
+	r = run(dir, (const char *[]){ "build", "b", "-o", "b.crb", NULL });
+	assert_int_equal(r.status, 0);
+	th_run_free(&r);
+	for (size_t i = 0; i < 2; i++) {
+		r = run(dir, (const char *[]){ "eval", "repo", "--bundle",
+			targets[i], "--format", "json", "--no-config",
+			"--no-cache", "--history=none", NULL });
+		assert_int_equal(r.status, 0);
+		assert_has(r.out, "\"deploy.env\"");
+		assert_has(r.out, "acme...");
+		if (strstr(r.out, "acme_q8w7e6r5t4y3u2i1o0p9a8s7"))
+			fail_msg("the secret itself is in the report");
+		th_run_free(&r);
+	}
+
+	th_write(dir, "b/secrets.yml", "version: 1\nrules:\n  - id: x\n");
+	r = run(dir, (const char *[]){ "build", "b", "-o", "c.crb", NULL });
+	assert_int_equal(r.status, 2);
+	assert_has(r.err, "secrets.yml:3");
+	th_run_free(&r);
+	th_rmtree(dir);
+	free(dir);
+}
+
 static void test_usage_errors(void **state)
 {
 	th_run r;
@@ -293,6 +352,7 @@ int main(void)
 		cmocka_unit_test(test_every_problem_listed),
 		cmocka_unit_test(test_lint_errors_and_strict),
 		cmocka_unit_test(test_declared_params_at_eval),
+		cmocka_unit_test(test_bundle_secret_rules),
 		cmocka_unit_test(test_usage_errors),
 	};
 

@@ -80,6 +80,12 @@ const cr_module *cr_bundle_policy(const cr_bundle *b, size_t i);
 /* The library module for `require(name)`: "a.b" -> lib/a/b.lua, or NULL. */
 const cr_module *cr_bundle_library(const cr_bundle *b, const char *name);
 
+/* The bundle's own secret detection rules (secrets.yml at its root, laid
+ * over the built-in set: docs/secrets-rules.md), or NULL.  Part of the
+ * digest and of a bundle file. */
+#define CR_BUNDLE_SECRET_RULES "secrets.yml"
+const cr_module *cr_bundle_secret_rules(const cr_bundle *b);
+
 /* Default params of a policy from bundle.yml (a JSON object), or NULL. */
 const cJSON *cr_bundle_params(const cr_bundle *b, const char *policy_id);
 
