@@ -25,10 +25,11 @@
 struct cmd {
 	char **argv;
 	double ms[MAX_RUNS];
+	double cpu[MAX_RUNS]; /* user + system time of the child */
 	long peak_kb;
 };
 
-static double run_once(struct cmd *c, const char *cwd)
+static double run_once(struct cmd *c, const char *cwd, double *cpu)
 {
 	struct timespec a, b;
 	struct rusage ru;
@@ -53,6 +54,8 @@ static double run_once(struct cmd *c, const char *cwd)
 		fprintf(stderr, "measure: %s failed (status %d)\n", c->argv[0], status);
 		exit(1);
 	}
+	*cpu = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+		(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 	if (ru.ru_maxrss > c->peak_kb)
 		c->peak_kb = ru.ru_maxrss;
 	return (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
@@ -68,7 +71,7 @@ int main(int argc, char **argv)
 {
 	struct cmd cmds[MAX_CMDS];
 	int runs, ncmds = 0;
-	double base = 0;
+	double base = 0, cpu_base = 0;
 
 	if (argc < 5 || strcmp(argv[3], "--") != 0) {
 		fprintf(stderr, "usage: measure RUNS CWD -- CMD... [-- CMD...]\n");
@@ -87,18 +90,23 @@ int main(int argc, char **argv)
 		cmds[ncmds++].argv = &argv[i + 1];
 	}
 	for (int c = 0; c < ncmds; c++)
-		run_once(&cmds[c], argv[2]); /* warm the page cache */
+		run_once(&cmds[c], argv[2], &cmds[c].cpu[0]); /* warm the page cache */
 	for (int r = 0; r < runs; r++)
 		for (int c = 0; c < ncmds; c++)
-			cmds[c].ms[r] = run_once(&cmds[c], argv[2]);
+			cmds[c].ms[r] = run_once(&cmds[c], argv[2], &cmds[c].cpu[r]);
 	for (int c = 0; c < ncmds; c++) {
-		double median;
+		double median, cpu;
 
 		qsort(cmds[c].ms, runs, sizeof(double), by_value);
+		qsort(cmds[c].cpu, runs, sizeof(double), by_value);
 		median = runs % 2 ? cmds[c].ms[runs / 2]
 				  : (cmds[c].ms[runs / 2 - 1] + cmds[c].ms[runs / 2]) / 2;
-		if (c == 0)
+		cpu = runs % 2 ? cmds[c].cpu[runs / 2]
+			       : (cmds[c].cpu[runs / 2 - 1] + cmds[c].cpu[runs / 2]) / 2;
+		if (c == 0) {
 			base = median;
+			cpu_base = cpu;
+		}
 		char label[64] = "";
 		for (char **a = cmds[c].argv; *a; a++) {
 			const char *base_name = strrchr(*a, '/');
@@ -108,9 +116,10 @@ int main(int argc, char **argv)
 							? base_name + 1 : *a);
 		}
 		printf("[%s] median_ms=%.1f min_ms=%.1f max_ms=%.1f peak_rss_mb=%.1f "
-		       "ratio=%.2f\n", label, median, cmds[c].ms[0],
-		       cmds[c].ms[runs - 1], cmds[c].peak_kb / 1024.0,
-		       base > 0 ? median / base : 0);
+		       "ratio=%.2f cpu_ms=%.1f cpu_ratio=%.2f\n", label, median,
+		       cmds[c].ms[0], cmds[c].ms[runs - 1], cmds[c].peak_kb / 1024.0,
+		       base > 0 ? median / base : 0, cpu,
+		       cpu_base > 0 ? cpu / cpu_base : 0);
 	}
 	return 0;
 }

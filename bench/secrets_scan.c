@@ -14,8 +14,9 @@
  *
  * Build against a release libcrucible, e.g.:
  *   gcc -O2 -D_GNU_SOURCE -Iinclude -I. bench/secrets_scan.c \
- *     build-release/libcrucible.a $(pkg-config --libs lua5.4 yaml-0.1 \
- *     libcjson libgit2 libpcre2-8 libsodium) -lm -o /tmp/secrets_scan
+ *     build-release/libcrucible.a build-release/libcrucible_core.a \
+ *     $(pkg-config --libs lua5.4 yaml-0.1 libcjson libgit2 libpcre2-8 \
+ *     libsodium) -lm -lpthread -o /tmp/secrets_scan
  */
 #include <ftw.h>
 #include <stdio.h>

@@ -75,6 +75,8 @@ typedef struct cr_ynode {
  * recording the problem in p. */
 int cr_yaml_parse(cr_ynode **out, cr_problems *p, const char *data,
 	size_t len);
+/* Only for a document root (from cr_yaml_parse() or a cr_ydocs entry):
+ * a root owns the memory of its whole tree. */
 void cr_ynode_free(cr_ynode *n);
 
 /* Every document of a stream, for files written for other tools

@@ -959,7 +959,7 @@ static int add_transitive(cr_manifests *ms, uint32_t mi,
 	const struct ms_lock *l = &ms->locks[p->lock - 1];
 	cr_graph *g = ms->c->g;
 	cr_node_id id;
-	bool first;
+	bool first = false;
 	int rc;
 
 	if ((rc = first_report(&first, ms, mi, p->p.name,
