@@ -36,6 +36,7 @@ static void test_example_tests_pass(void **state)
 	assert_has(r.out, "PASS kubernetes/memory-limits.lua");
 	assert_has(r.out, "PASS checklist/ACME-NO-KEYS.lua");
 	assert_has(r.out, " 0 failed");
+	assert_has(r.out, "0 policies without tests");
 	th_run_free(&r);
 }
 
