@@ -121,30 +121,50 @@ static cJSON *kind_counts(const cr_graph *g)
 	return kinds;
 }
 
+/* Print item compactly to f and free it; false when out of memory or on
+ * a write error (*rc says which). */
+static bool emit(FILE *f, cJSON *item, int *rc)
+{
+	char *text = item ? cJSON_PrintUnformatted(item) : NULL;
+	bool ok = text != NULL;
+
+	*rc = CR_ENOMEM;
+	if (ok && fputs(text, f) < 0) {
+		*rc = CR_EIO;
+		ok = false;
+	}
+	free(text);
+	cJSON_Delete(item);
+	return ok;
+}
+
+/*
+ * Streamed, one node per line: a graph of a large repository has millions
+ * of attributes, and a whole-document cJSON tree would cost several times
+ * the graph's own memory.  The header (schema, root, counts per kind) is
+ * small and printed first.
+ */
 int cr_facts_render_json(const cr_graph *g, FILE *f, cr_ctx *ctx)
 {
-	cJSON *doc = cJSON_CreateObject(), *nodes;
 	size_t total = cr_graph_count(g);
-	char *text = NULL;
+	cJSON *root = cJSON_CreateString(cr_graph_root(g));
 	int rc = CR_ENOMEM;
 
-	if (!doc || !add(doc, "schema", cJSON_CreateString("crucible.facts/v1")) ||
-	    !add(doc, "root", cJSON_CreateString(cr_graph_root(g))) ||
-	    !add(doc, "kinds", kind_counts(g)) ||
-	    !add(doc, "nodes", nodes = cJSON_CreateArray()))
+	if (fputs("{\"schema\":\"crucible.facts/v1\",\"root\":", f) < 0 ||
+	    !emit(f, root, &rc) || fputs(",\"kinds\":", f) < 0 ||
+	    !emit(f, kind_counts(g), &rc) || fputs(",\"nodes\":[", f) < 0)
 		goto done;
 	for (cr_node_id n = 1; n <= total; n++)
-		if (!add(nodes, NULL, node_to_json(g, n)))
+		if (fputs(n > 1 ? ",\n" : "\n", f) < 0 ||
+		    !emit(f, node_to_json(g, n), &rc))
 			goto done;
-	if (!(text = cJSON_Print(doc)))
-		goto done;
-	rc = fputs(text, f) < 0 || fputc('\n', f) == EOF ? CR_EIO : CR_OK;
+	rc = fputs("\n]}\n", f) < 0 ? CR_EIO : CR_OK;
 done:
+	if (rc == CR_OK && ferror(f))
+		rc = CR_EIO;
 	if (rc == CR_ENOMEM)
 		cr_error_set(ctx, rc, "out of memory while rendering facts");
 	else if (rc != CR_OK)
 		cr_error_set(ctx, rc, "cannot write the facts");
-	free(text);
-	cJSON_Delete(doc);
 	return rc;
 }
