@@ -156,10 +156,13 @@ static const char *const vendored_dirs[] = {
 	"node_modules", "vendor", "third_party", "third-party", ".git", NULL
 };
 
+/* Whether s[0, len) is a name of the list.  Asked of every directory of
+ * every file: most names differ on their first byte, tested first. */
 static bool in_names(const char *s, size_t len, const char *const list[])
 {
 	for (size_t i = 0; list[i]; i++)
-		if (strlen(list[i]) == len && strncmp(list[i], s, len) == 0)
+		if (len && list[i][0] == s[0] &&
+		    strncmp(list[i], s, len) == 0 && !list[i][len])
 			return true;
 	return false;
 }
@@ -178,6 +181,30 @@ static bool has_dir(const char *path, const char *const list[], size_t *at)
 	return false;
 }
 
+/* The last answer of has_dir() for one list.  Files come in inventory
+ * order, a directory's files one after another, so most files ask about
+ * the directory the previous one did. */
+struct dir_memo {
+	const char *dir; /* the path asked about: its first len bytes */
+	size_t len;
+	bool found;
+	size_t at;
+};
+
+static bool has_dir_memo(struct dir_memo *m, const cr_source_file *f,
+	const char *const list[], size_t *at)
+{
+	size_t len = f->name > f->path ? (size_t)(f->name - f->path - 1) : 0;
+
+	if (!m->dir || m->len != len || memcmp(m->dir, f->path, len) != 0) {
+		*m = (struct dir_memo){ .dir = f->path, .len = len };
+		m->found = has_dir(f->path, list, &m->at);
+	}
+	if (m->found && at)
+		*at = m->at;
+	return m->found;
+}
+
 static const char *ext_of(const char *name)
 {
 	const char *dot = strrchr(name, '.');
@@ -187,16 +214,18 @@ static const char *ext_of(const char *name)
 
 static bool is_text_doc(const char *name)
 {
+	const char *ext = ext_of(name);
+
 	for (size_t i = 0; text_exts[i]; i++)
-		if (strcasecmp(ext_of(name), text_exts[i]) == 0)
+		if (strcasecmp(ext, text_exts[i]) == 0)
 			return true;
 	return false;
 }
 
 static const char *known_doc_type(const char *name)
 {
-	const char *ext = ext_of(name);
-	size_t stem = *ext ? (size_t)(ext - 1 - name) : strlen(name);
+	const char *dot = strrchr(name, '.');
+	size_t stem = dot && dot != name ? (size_t)(dot - name) : strlen(name);
 
 	if (!is_text_doc(name))
 		return NULL;
@@ -518,13 +547,14 @@ struct layout {
 	size_t nbenches;
 	/* tool_files and test_globs, prepared once for the whole tree */
 	cr_glob_set *tools, *tests;
+	struct dir_memo vendored, tests_in, test_data_in, bench_in;
 };
 
-static bool is_test_file(const struct layout *l, const cr_source_file *f,
+static bool is_test_file(struct layout *l, const cr_source_file *f,
 	size_t *dir_len)
 {
 	*dir_len = 0;
-	return has_dir(f->path, test_dirs, dir_len) ||
+	return has_dir_memo(&l->tests_in, f, test_dirs, dir_len) ||
 		cr_glob_set_match(l->tests, f->name) >= 0;
 }
 
@@ -571,7 +601,8 @@ static int note_test(struct layout *l, const cr_source_file *f)
 
 	if (!f->language ||
 	    in_names(f->language, strlen(f->language), data_languages) ||
-	    has_dir(f->path, test_data_dirs, NULL) || !is_test_file(l, f, &dir_len))
+	    has_dir_memo(&l->test_data_in, f, test_data_dirs, NULL) ||
+	    !is_test_file(l, f, &dir_len))
 		return CR_OK;
 	if (!(s = suite_of(l, f->language)))
 		return CR_ENOMEM;
@@ -588,7 +619,7 @@ static int note_bench(struct layout *l, const cr_source_file *f)
 	struct bench *b;
 	size_t at;
 
-	if (!has_dir(f->path, bench_dirs, &at))
+	if (!has_dir_memo(&l->bench_in, f, bench_dirs, &at))
 		return CR_OK;
 	for (size_t i = 0; i < l->nbenches; i++)
 		if (strlen(l->benches[i].dir) == at &&
@@ -747,7 +778,7 @@ int cr_docs_collect(cr_collect *c)
 	int rc = layout_init(&l);
 
 	for (size_t i = 0; rc == CR_OK && i < c->nfiles; i++)
-		if (!has_dir(c->files[i].path, vendored_dirs, NULL))
+		if (!has_dir_memo(&l.vendored, &c->files[i], vendored_dirs, NULL))
 			rc = collect_file(c, &c->files[i], &l);
 	if (rc == CR_OK)
 		rc = add_layout(c, &l);

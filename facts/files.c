@@ -374,6 +374,7 @@ struct entry {
 	const char *path;
 	const char *target;
 	uint64_t size;
+	const struct cr_lstat *st; /* FT_FILE: what was lstat'ed */
 	uint32_t mode;      /* as git writes it */
 	uint8_t type;
 	uint8_t status;
@@ -1002,6 +1003,7 @@ static void rec_entry(const struct collector *c, const struct rec *r,
 	switch (r->kind) {
 	case REC_STAT:
 		entry_from_stat(e, &r->st);
+		e->st = &r->st;
 		if (r->tracked != NOT_TRACKED && r->st.err != 0)
 			set_missing(e, c->tracked[r->tracked]);
 		break;
@@ -1128,6 +1130,9 @@ static int add_source(struct collector *c, cr_node_id id,
 	c->sources[c->nsources++] = (cr_source_file){
 		.node = id, .path = path, .name = slash ? slash + 1 : path,
 		.size = e->size, .language = lang,
+		.mtime_s = e->st->mtime_s, .mtime_ns = e->st->mtime_ns,
+		.ctime_s = e->st->ctime_s, .ctime_ns = e->st->ctime_ns,
+		.ino = e->st->ino,
 	};
 	return CR_OK;
 }

@@ -9,10 +9,20 @@
  * indexes.  Strings are copied into an arena of large chunks, so readers
  * hand out stable pointers without per-string allocations.
  *
+ * A log entry is 16 bytes (node, key and type packed in one word, and one
+ * word of value: a number, or a pointer into the arena to a length-prefixed
+ * string or a counted list), because collectors log about a million of
+ * them on large repositories and the log's page faults used to cost more
+ * than the work.  For the same reason the logs grow by blocks that never
+ * move (a realloc'd array touches twice its final size in copies), and
+ * the sort at freeze is their one copy.
+ *
  * Collectors set a handful of keys (mostly string literals) on hundreds
  * of thousands of nodes, so interning a name looks first in a small
  * cache indexed by the name's address: a hit costs one strcmp() instead
- * of a strlen(), a hash and a probe.
+ * of a strlen(), a hash and a probe.  String values go through a cache of
+ * the same shape, so that a value many nodes share (an ecosystem, the
+ * manifest path of 400 dependencies) is stored once.
  */
 #include "crucible/graph.h"
 
@@ -64,6 +74,29 @@ static const char *arena_strndup(struct chunk **head, const char *s, size_t len)
 	return p;
 }
 
+/* A copy of s[0..len) behind its length, so that an attribute value
+ * needs one pointer only; read the length back with counted_len(). */
+static const char *arena_counted(struct chunk **head, const char *s,
+	uint32_t len)
+{
+	char *p = arena_alloc(head, sizeof len + len + 1, 1);
+
+	if (!p)
+		return NULL;
+	memcpy(p, &len, sizeof len);
+	memcpy(p + sizeof len, s, len);
+	p[sizeof len + len] = '\0';
+	return p + sizeof len;
+}
+
+static size_t counted_len(const char *s)
+{
+	uint32_t len;
+
+	memcpy(&len, s - sizeof len, sizeof len);
+	return len;
+}
+
 static void arena_free(struct chunk *c)
 {
 	while (c) {
@@ -95,6 +128,39 @@ static int grow(void **items, size_t *cap, size_t need, size_t elem)
 
 #define GROW(arr, cap, need) grow((void **)&(arr), &(cap), (need), sizeof *(arr))
 
+/* --- logs of fixed-size records ------------------------------------------ */
+
+#define LOG_BLOCK 4096 /* records per block */
+
+struct log {
+	char **blocks;
+	size_t nblocks, blocks_cap;
+	size_t count;
+};
+
+/* Room for one more record of `size` bytes, or NULL. */
+static void *log_push(struct log *l, size_t size)
+{
+	size_t at = l->count % LOG_BLOCK;
+
+	if (l->count == l->nblocks * LOG_BLOCK) {
+		if (GROW(l->blocks, l->blocks_cap, l->nblocks + 1) != CR_OK ||
+		    !(l->blocks[l->nblocks] = malloc(LOG_BLOCK * size)))
+			return NULL;
+		l->nblocks++;
+	}
+	l->count++;
+	return l->blocks[l->nblocks - 1] + at * size;
+}
+
+static void log_free(struct log *l)
+{
+	for (size_t b = 0; b < l->nblocks; b++)
+		free(l->blocks[b]);
+	free(l->blocks);
+	memset(l, 0, sizeof *l);
+}
+
 static uint64_t hash_bytes(const char *s, size_t len, uint64_t seed)
 {
 	uint64_t h = 1469598103934665603ull ^ seed;
@@ -108,7 +174,7 @@ static uint64_t hash_bytes(const char *s, size_t len, uint64_t seed)
 
 /* --- interned names (kinds, keys, labels) -------------------------------- */
 
-#define NAME_CACHE 256 /* entries of the by-address cache; a power of 2 */
+#define NAME_CACHE 256 /* entries of the by-address caches; a power of 2 */
 
 struct names {
 	const char **by_id;   /* id -> name; id 0 unused */
@@ -215,11 +281,28 @@ static void names_free(struct names *t)
 /* Attribute log entries keep CR_T_LIST pushes one string at a time
  * (LIST_ITEM); freezing gathers them into one list value. */
 #define LIST_ITEM ((cr_type)100)
+#define MAX_KEY ((1u << 24) - 1)
+
+/* A frozen list value: `count` strings, then NULL.  An empty list is
+ * stored as no list at all. */
+struct list {
+	size_t count;
+	const char *items[];
+};
+
+union value {
+	bool b;
+	int64_t i;
+	double n;
+	const char *s;            /* from arena_counted() */
+	const struct list *list;
+};
 
 struct attr {
 	uint32_t node;
-	uint32_t key;
-	cr_value value;
+	uint32_t key : 24;
+	uint32_t type : 8; /* a cr_type or LIST_ITEM */
+	union value u;
 };
 
 struct edge {
@@ -246,13 +329,20 @@ struct cr_graph {
 	bool frozen;
 	struct chunk *arena;
 	struct names names;
+	/* The copy last made of a string value from a given address, so
+	 * that values many nodes share (an ecosystem, a manifest's path, a
+	 * literal) are stored once; a hit is checked against the copy. */
+	struct {
+		const char *src, *copy;
+	} values[NAME_CACHE];
 
 	struct node *nodes;   /* index 0 unused, ids start at 1 */
 	size_t node_count, node_cap;
-	struct attr *attrs;
-	size_t attr_count, attr_cap;
-	struct edge *edges;
-	size_t edge_count, edge_cap;
+	struct log attr_log, edge_log; /* while building */
+	struct attr *attrs;            /* by node, after freeze */
+	size_t attr_count;
+	struct edge *edges;            /* by node, after freeze */
+	size_t edge_count;
 
 	struct kind_index *kinds; /* by name id, after freeze */
 	size_t kinds_len;
@@ -290,6 +380,8 @@ void cr_graph_free(cr_graph *g)
 	free(g->nodes);
 	free(g->attrs);
 	free(g->edges);
+	log_free(&g->attr_log);
+	log_free(&g->edge_log);
 	names_free(&g->names);
 	arena_free(g->arena);
 	free(g->root);
@@ -328,7 +420,7 @@ int cr_graph_add(cr_graph *g, cr_node_id *out, const char *kind,
 
 /* Every setter funnels through here: check, intern the key, log it. */
 static int log_attr(cr_graph *g, cr_node_id n, const char *key,
-	const cr_value *v)
+	cr_type type, union value v)
 {
 	struct attr *a;
 	uint32_t key_id;
@@ -340,59 +432,71 @@ static int log_attr(cr_graph *g, cr_node_id n, const char *key,
 		return CR_EINVAL;
 	if ((rc = names_intern(&g->names, &g->arena, key, &key_id)) != CR_OK)
 		return rc;
-	if (GROW(g->attrs, g->attr_cap, g->attr_count + 1) != CR_OK)
+	if (key_id > MAX_KEY)
+		return CR_ELIMIT;
+	if (!(a = log_push(&g->attr_log, sizeof *a)))
 		return CR_ENOMEM;
-	a = &g->attrs[g->attr_count++];
 	a->node = n;
 	a->key = key_id;
-	a->value = *v;
+	a->type = type;
+	a->u = v;
 	return CR_OK;
 }
 
 int cr_graph_set_null(cr_graph *g, cr_node_id n, const char *key)
 {
-	cr_value v = {.type = CR_T_NULL};
-	return log_attr(g, n, key, &v);
+	return log_attr(g, n, key, CR_T_NULL, (union value){.i = 0});
 }
 
 int cr_graph_set_list(cr_graph *g, cr_node_id n, const char *key)
 {
-	static const char *const empty[] = {NULL};
-	cr_value v = {.type = CR_T_LIST, .u.list = {empty, 0}};
-	return log_attr(g, n, key, &v);
+	return log_attr(g, n, key, CR_T_LIST, (union value){.list = NULL});
 }
 
 int cr_graph_set_bool(cr_graph *g, cr_node_id n, const char *key, bool b)
 {
-	cr_value v = {.type = CR_T_BOOL, .u.b = b};
-	return log_attr(g, n, key, &v);
+	return log_attr(g, n, key, CR_T_BOOL, (union value){.b = b});
 }
 
 int cr_graph_set_int(cr_graph *g, cr_node_id n, const char *key, int64_t i)
 {
-	cr_value v = {.type = CR_T_INT, .u.i = i};
-	return log_attr(g, n, key, &v);
+	return log_attr(g, n, key, CR_T_INT, (union value){.i = i});
 }
 
 int cr_graph_set_num(cr_graph *g, cr_node_id n, const char *key, double d)
 {
-	cr_value v = {.type = CR_T_NUM, .u.n = d};
-	return log_attr(g, n, key, &v);
+	return log_attr(g, n, key, CR_T_NUM, (union value){.n = d});
+}
+
+static const char *value_copy(cr_graph *g, const char *s, uint32_t len)
+{
+	size_t at = cache_index(s);
+	const char *copy = g->values[at].copy;
+
+	if (g->values[at].src == s && counted_len(copy) == len &&
+	    memcmp(copy, s, len) == 0)
+		return copy;
+	if (!(copy = arena_counted(&g->arena, s, len)))
+		return NULL;
+	g->values[at].src = s;
+	g->values[at].copy = copy;
+	return copy;
 }
 
 static int log_string(cr_graph *g, cr_node_id n, const char *key,
 	cr_type type, const char *s, size_t len)
 {
-	cr_value v = {.type = type};
+	union value v;
 
 	if (g->frozen)
 		return CR_EFROZEN;
 	if (!s)
 		return CR_EINVAL;
-	if (!(v.u.s.ptr = arena_strndup(&g->arena, s, len)))
+	if (len >= UINT32_MAX)
+		return CR_ELIMIT;
+	if (!(v.s = value_copy(g, s, (uint32_t)len)))
 		return CR_ENOMEM;
-	v.u.s.len = len;
-	return log_attr(g, n, key, &v);
+	return log_attr(g, n, key, type, v);
 }
 
 int cr_graph_set_strn(cr_graph *g, cr_node_id n, const char *key,
@@ -416,6 +520,7 @@ int cr_graph_list_push(cr_graph *g, cr_node_id n, const char *key,
 int cr_graph_link(cr_graph *g, cr_node_id from, const char *label,
 	cr_node_id to)
 {
+	struct edge *e;
 	uint32_t label_id;
 	int rc;
 
@@ -425,34 +530,41 @@ int cr_graph_link(cr_graph *g, cr_node_id from, const char *label,
 		return CR_EINVAL;
 	if ((rc = names_intern(&g->names, &g->arena, label, &label_id)) != CR_OK)
 		return rc;
-	if (GROW(g->edges, g->edge_cap, g->edge_count + 1) != CR_OK)
+	if (!(e = log_push(&g->edge_log, sizeof *e)))
 		return CR_ENOMEM;
-	g->edges[g->edge_count++] = (struct edge){from, label_id, to};
+	*e = (struct edge){from, label_id, to};
 	return CR_OK;
 }
 
 /* --- freezing ------------------------------------------------------------ */
 
-/* Stable counting sort of `count` records of `size` bytes by the uint32
- * node id at offset 0; fills each node's start/count through the callback
- * offsets.  Records keep insertion order within a node. */
-static int sort_by_node(cr_graph *g, void **records, size_t count,
-	size_t size, size_t start_off, size_t count_off)
+static uint32_t record_node(const char *record)
+{
+	uint32_t node;
+
+	memcpy(&node, record, sizeof node);
+	return node;
+}
+
+/* Stable counting sort of a log's records of `size` bytes by the uint32
+ * node id at offset 0 into one array (*out of *count records; the log
+ * is emptied); fills each node's start and count through the given
+ * offsets into struct node.  Records keep insertion order within a
+ * node. */
+static int sort_by_node(cr_graph *g, struct log *log, size_t size,
+	void **out, size_t *count, size_t start_off, size_t count_off)
 {
 	size_t *offsets = calloc(g->node_count + 1, sizeof *offsets);
-	char *sorted = count ? malloc(count * size) : NULL;
-	char *src = *records;
+	char *sorted = log->count ? malloc(log->count * size) : NULL;
 
-	if (!offsets || (count && !sorted)) {
+	if (!offsets || (log->count && !sorted)) {
 		free(offsets);
 		free(sorted);
 		return CR_ENOMEM;
 	}
-	for (size_t i = 0; i < count; i++) {
-		uint32_t node;
-		memcpy(&node, src + i * size, sizeof node);
-		offsets[node + 1]++;
-	}
+	for (size_t i = 0; i < log->count; i++)
+		offsets[record_node(log->blocks[i / LOG_BLOCK] +
+			i % LOG_BLOCK * size) + 1]++;
 	for (size_t n = 1; n <= g->node_count; n++)
 		offsets[n] += offsets[n - 1];
 	for (size_t n = 0; n < g->node_count; n++) {
@@ -462,14 +574,16 @@ static int sort_by_node(cr_graph *g, void **records, size_t count,
 		memcpy(node + start_off, &start, sizeof start);
 		memcpy(node + count_off, &num, sizeof num);
 	}
-	for (size_t i = 0; i < count; i++) {
-		uint32_t node;
-		memcpy(&node, src + i * size, sizeof node);
-		memcpy(sorted + offsets[node]++ * size, src + i * size, size);
+	for (size_t i = 0; i < log->count; i++) {
+		const char *record = log->blocks[i / LOG_BLOCK] +
+			i % LOG_BLOCK * size;
+		memcpy(sorted + offsets[record_node(record)]++ * size, record,
+			size);
 	}
 	free(offsets);
-	free(*records);
-	*records = sorted;
+	*out = sorted;
+	*count = log->count;
+	log_free(log);
 	return CR_OK;
 }
 
@@ -539,19 +653,19 @@ static uint32_t *name_ranks(const struct names *t)
 
 /* Gather list pushes order[first..end) (all of one key) into a list. */
 static int make_list(cr_graph *g, const struct attr *a, const uint32_t *order,
-	uint32_t first, uint32_t end, cr_value *out)
+	uint32_t first, uint32_t end, struct attr *out)
 {
-	const char **list = arena_alloc(&g->arena,
-		(end - first + 1) * sizeof *list, sizeof(void *));
+	struct list *list = arena_alloc(&g->arena, sizeof *list +
+		(end - first + 1) * sizeof *list->items, sizeof(void *));
 
 	if (!list)
 		return CR_ENOMEM;
 	for (uint32_t k = first; k < end; k++)
-		list[k - first] = a[order[k]].value.u.s.ptr;
-	list[end - first] = NULL;
+		list->items[k - first] = a[order[k]].u.s;
+	list->items[end - first] = NULL;
+	list->count = end - first;
 	out->type = CR_T_LIST;
-	out->u.list.items = list;
-	out->u.list.count = end - first;
+	out->u.list = list;
 	return CR_OK;
 }
 
@@ -575,12 +689,12 @@ static int resolve_node_attrs(cr_graph *g, struct attr *a, uint32_t count,
 		for (end = i + 1; end < count && a[order[end]].key == a[order[i]].key;)
 			end++;
 		out[kept] = a[order[end - 1]];
-		if (out[kept].value.type == LIST_ITEM) {
+		if (out[kept].type == LIST_ITEM) {
 			for (first = end - 1;
-			     first > i && a[order[first - 1]].value.type == LIST_ITEM;)
+			     first > i && a[order[first - 1]].type == LIST_ITEM;)
 				first--;
 			if ((rc = make_list(g, a, order, first, end,
-				     &out[kept].value)) != CR_OK)
+				     &out[kept])) != CR_OK)
 				return rc;
 		}
 		kept++;
@@ -696,16 +810,17 @@ int cr_graph_freeze(cr_graph *g)
 
 	if (g->frozen)
 		return CR_OK;
-	if ((rc = sort_by_node(g, (void **)&g->attrs, g->attr_count,
-		     sizeof *g->attrs, offsetof(struct node, attr_start),
+	/* After a failure half-way, what was sorted stays sorted. */
+	if (!g->attrs && (rc = sort_by_node(g, &g->attr_log, sizeof *g->attrs,
+		     (void **)&g->attrs, &g->attr_count,
+		     offsetof(struct node, attr_start),
 		     offsetof(struct node, attr_count))) != CR_OK)
 		return rc;
-	g->attr_cap = g->attr_count;
-	if ((rc = sort_by_node(g, (void **)&g->edges, g->edge_count,
-		     sizeof *g->edges, offsetof(struct node, edge_start),
+	if (!g->edges && (rc = sort_by_node(g, &g->edge_log, sizeof *g->edges,
+		     (void **)&g->edges, &g->edge_count,
+		     offsetof(struct node, edge_start),
 		     offsetof(struct node, edge_count))) != CR_OK)
 		return rc;
-	g->edge_cap = g->edge_count;
 	if ((rc = compact_attrs(g)) != CR_OK ||
 	    (rc = build_kind_index(g)) != CR_OK ||
 	    (rc = build_path_index(g)) != CR_OK)
@@ -751,6 +866,35 @@ static const struct node *frozen_node(const cr_graph *g, cr_node_id n)
 	return g->frozen && valid_node(g, n) ? &g->nodes[n] : NULL;
 }
 
+/* The reader's view of a frozen log entry. */
+static void attr_value(const struct attr *a, cr_value *out)
+{
+	static const char *const no_items[] = {NULL};
+
+	*out = (cr_value){.type = (cr_type)a->type};
+	switch (out->type) {
+	case CR_T_BOOL:
+		out->u.b = a->u.b;
+		break;
+	case CR_T_INT:
+		out->u.i = a->u.i;
+		break;
+	case CR_T_NUM:
+		out->u.n = a->u.n;
+		break;
+	case CR_T_STR:
+		out->u.s.ptr = a->u.s;
+		out->u.s.len = counted_len(a->u.s);
+		break;
+	case CR_T_LIST:
+		out->u.list.items = a->u.list ? a->u.list->items : no_items;
+		out->u.list.count = a->u.list ? a->u.list->count : 0;
+		break;
+	default:
+		break;
+	}
+}
+
 cr_key cr_graph_key(const cr_graph *g, const char *name)
 {
 	return name ? names_lookup(&g->names, name) : 0;
@@ -767,7 +911,7 @@ bool cr_node_attr_key(const cr_graph *g, cr_node_id n, cr_key key,
 		const struct attr *a = &g->attrs[node->attr_start + i];
 		if (a->key == key) {
 			if (out)
-				*out = a->value;
+				attr_value(a, out);
 			return true;
 		}
 	}
@@ -804,7 +948,7 @@ const char *cr_node_attr_at(const cr_graph *g, cr_node_id n, size_t i,
 		return NULL;
 	a = &g->attrs[node->attr_start + i];
 	if (out)
-		*out = a->value;
+		attr_value(a, out);
 	return g->names.by_id[a->key];
 }
 

@@ -64,11 +64,23 @@ static const char *arena_strndup(struct chunk **head, const char *s,
 	return p;
 }
 
+static void chunks_free(struct chunk **head)
+{
+	while (*head) {
+		struct chunk *next = (*head)->next;
+
+		free(*head);
+		*head = next;
+	}
+}
+
 /* --- hash maps of byte strings to 1-based indexes ------------------------ */
 
+/* 16 bytes: the maps of a large repository hold hundreds of thousands of
+ * keys, and their slots were a good share of the collector's page faults.
+ * A key's length sits in the arena just before it (key_len()). */
 struct slot {
 	const char *key;
-	size_t len;
 	uint32_t hash;
 	uint32_t value;
 };
@@ -90,6 +102,27 @@ static uint32_t hash_bytes(const char *s, size_t len)
 	h *= 0x85ebca6bu;
 	h ^= h >> 13;
 	return h;
+}
+
+static uint32_t key_len(const char *key)
+{
+	uint32_t len;
+
+	memcpy(&len, key - sizeof len, sizeof len);
+	return len;
+}
+
+/* A copy of key[0..len) behind its length. */
+static const char *key_copy(struct chunk **arena, const char *key,
+	uint32_t len)
+{
+	char *p = arena_alloc(arena, sizeof len + len);
+
+	if (!p)
+		return NULL;
+	memcpy(p, &len, sizeof len);
+	memcpy(p + sizeof len, key, len);
+	return p + sizeof len;
 }
 
 static int map_grow(struct map *m)
@@ -126,7 +159,8 @@ static struct slot *map_slot(const struct map *m, const char *key,
 	for (j = hash & (m->cap - 1); m->slots[j].key; j = (j + 1) & (m->cap - 1)) {
 		struct slot *s = &m->slots[j];
 
-		if (s->hash == hash && s->len == len && memcmp(s->key, key, len) == 0)
+		if (s->hash == hash && key_len(s->key) == len &&
+		    memcmp(s->key, key, len) == 0)
 			return s;
 	}
 	return &m->slots[j];
@@ -146,15 +180,16 @@ static int map_put(uint32_t **value, struct map *m, struct chunk **arena,
 	uint32_t hash = hash_bytes(key, len);
 	struct slot *s;
 
+	if (len >= UINT32_MAX)
+		return CR_ELIMIT;
 	/* At most half full: most puts add a key, and a miss under linear
 	 * probing gets expensive past that on tables of 100,000 keys. */
 	if ((m->count + 1) * 2 > m->cap && map_grow(m) != CR_OK)
 		return CR_ENOMEM;
 	s = map_slot(m, key, len, hash);
 	if (!s->key) {
-		if (!(s->key = arena_strndup(arena, key, len)))
+		if (!(s->key = key_copy(arena, key, (uint32_t)len)))
 			return CR_ENOMEM;
-		s->len = len;
 		s->hash = hash;
 		m->count++;
 	}
@@ -223,8 +258,11 @@ struct cr_manifests {
 	struct ms_pkg *pkgs;
 	size_t npkgs, pkgs_cap;
 	struct map dep_names;      /* manifest, name -> dep */
+	/* The maps of one lockfile at a time in cr_manifests_finish(), with
+	 * their keys in their own arena: small enough to stay in cache. */
 	struct map reported;       /* manifest, name, version */
 	struct map pkg_names;      /* lock, importer, name -> first pkg */
+	struct chunk *lock_arena;
 	struct map dirs;           /* directory -> first manifest */
 	struct map owners;         /* lock, importer -> first manifest */
 	struct map files;          /* path -> inventory file, on demand */
@@ -645,8 +683,7 @@ int cr_lockfile_locked(cr_manifests *ms, cr_node_id lockfile,
 {
 	struct ms_lock *l = lock_of(ms, lockfile);
 	struct ms_pkg *p;
-	uint32_t li, *first;
-	size_t klen;
+	uint32_t li;
 
 	if (!l)
 		return cr_error_set(ms->c->ctx, CR_EINVAL, "not a lockfile node");
@@ -664,11 +701,7 @@ int cr_lockfile_locked(cr_manifests *ms, cr_node_id lockfile,
 	if (!p->p.name || !p->p.version || !p->p.importer ||
 	    (pkg->scope && !p->p.scope) || (pkg->specs && !p->p.specs))
 		return oom(ms);
-	if (!(klen = key_of(ms, li, p->p.importer, p->p.name, NULL)) ||
-	    map_put(&first, &ms->pkg_names, &ms->arena, ms->key, klen) != CR_OK)
-		return oom(ms);
-	p->next_same = *first;
-	*first = (uint32_t)++ms->npkgs;
+	ms->npkgs++;
 	l->packages++;
 	return CR_OK;
 }
@@ -919,7 +952,7 @@ static int first_report(bool *first, cr_manifests *ms, uint32_t mi,
 	size_t klen = key_of(ms, mi, name, version, NULL);
 	uint32_t *seen;
 
-	if (!klen || map_put(&seen, &ms->reported, &ms->arena, ms->key,
+	if (!klen || map_put(&seen, &ms->reported, &ms->lock_arena, ms->key,
 			klen) != CR_OK)
 		return oom(ms);
 	*first = !*seen;
@@ -927,29 +960,27 @@ static int first_report(bool *first, cr_manifests *ms, uint32_t mi,
 	return CR_OK;
 }
 
-static int resolve_direct(cr_manifests *ms)
+/* Resolve direct dependency d (of a manifest with a lockfile) to its
+ * locked version. */
+static int resolve_direct(cr_manifests *ms, const struct ms_dep *d)
 {
+	const struct ms_manifest *m = &ms->manifests[d->manifest - 1];
+	struct ms_pkg *p = resolve(ms, m, d);
 	cr_graph *g = ms->c->g;
 	bool first;
 	int rc;
 
-	for (size_t i = 0; i < ms->ndeps; i++) {
-		const struct ms_dep *d = &ms->deps[i];
-		const struct ms_manifest *m = &ms->manifests[d->manifest - 1];
-		struct ms_pkg *p = m->lock ? resolve(ms, m, d) : NULL;
-
-		if (!p)
-			continue;
-		claim(ms, m, p);
-		if ((rc = first_report(&first, ms, d->manifest, d->name,
-				p->p.version)) != CR_OK)
-			return rc;
-		if ((rc = cr_graph_set_str(g, d->node, "version",
-				p->p.version)) != CR_OK ||
-		    (rc = cr_graph_link(g, d->node, "lockfile",
-				ms->locks[m->lock - 1].node)) != CR_OK)
-			return graph_failed(ms, rc, "a resolved version");
-	}
+	if (!p)
+		return CR_OK;
+	claim(ms, m, p);
+	if ((rc = first_report(&first, ms, d->manifest, d->name,
+			p->p.version)) != CR_OK)
+		return rc;
+	if ((rc = cr_graph_set_str(g, d->node, "version",
+			p->p.version)) != CR_OK ||
+	    (rc = cr_graph_link(g, d->node, "lockfile",
+			ms->locks[m->lock - 1].node)) != CR_OK)
+		return graph_failed(ms, rc, "a resolved version");
 	return CR_OK;
 }
 
@@ -974,32 +1005,138 @@ static int add_transitive(cr_manifests *ms, uint32_t mi,
 	return CR_OK;
 }
 
-/* Every locked package belongs to the manifests of its importer, or to
- * the root's when the importer has none, except what a manifest declares
+/* A locked package belongs to the manifests of its importer, or to the
+ * root's when the importer has none, except what a manifest declares
  * itself: yarn and pnpm lock a member's packages at the root, and the
  * root does not depend on them. */
-static int add_locked(cr_manifests *ms)
+static int add_locked(cr_manifests *ms, const struct ms_pkg *p)
+{
+	size_t klen = key_of(ms, p->lock, p->p.importer, NULL, NULL);
+	uint32_t o = klen ? map_get(&ms->owners, ms->key, klen) : 0;
+	int rc;
+
+	if (p->claimed)
+		return CR_OK;
+	if (!o && *p->p.importer) {
+		klen = key_of(ms, p->lock, "", NULL, NULL);
+		o = klen ? map_get(&ms->owners, ms->key, klen) : 0;
+	}
+	if (!klen)
+		return oom(ms);
+	for (; o; o = ms->manifests[o - 1].next_owner)
+		if ((rc = add_transitive(ms, o, p)) != CR_OK)
+			return rc;
+	return CR_OK;
+}
+
+/* Chain package pi (0-based) after the earlier ones of its lockfile,
+ * importer and name. */
+static int index_package(cr_manifests *ms, uint32_t pi)
+{
+	struct ms_pkg *p = &ms->pkgs[pi];
+	size_t klen = key_of(ms, p->lock, p->p.importer, p->p.name, NULL);
+	uint32_t *first;
+
+	if (!klen || map_put(&first, &ms->pkg_names, &ms->lock_arena, ms->key,
+			klen) != CR_OK)
+		return oom(ms);
+	p->next_same = *first;
+	*first = pi + 1;
+	return CR_OK;
+}
+
+static void map_clear(struct map *m)
+{
+	if (m->cap)
+		memset(m->slots, 0, m->cap * sizeof *m->slots);
+	m->count = 0;
+}
+
+static uint32_t dep_lock(const cr_manifests *ms, size_t i)
+{
+	return ms->manifests[ms->deps[i].manifest - 1].lock;
+}
+
+static uint32_t pkg_lock(const cr_manifests *ms, size_t i)
+{
+	return ms->pkgs[i].lock;
+}
+
+/* Indexes 0..n-1 grouped by their 1-based lockfile lock_of(ms, i) (0:
+ * none), keeping their order: lockfile l's are order[first[l]] up to but
+ * not including order[first[l + 1]].  The caller frees both. */
+static int group_by_lock(uint32_t **order, uint32_t **first,
+	const cr_manifests *ms, size_t n,
+	uint32_t (*lock_of)(const cr_manifests *ms, size_t i))
+{
+	uint32_t *at = malloc((ms->nlocks + 1) * sizeof *at);
+	int rc = CR_ENOMEM;
+
+	*order = malloc((n ? n : 1) * sizeof **order);
+	*first = calloc(ms->nlocks + 2, sizeof **first);
+	if (!at || !*order || !*first)
+		goto done;
+	for (size_t i = 0; i < n; i++)
+		(*first)[lock_of(ms, i) + 1]++;
+	for (size_t l = 1; l <= ms->nlocks + 1; l++)
+		(*first)[l] += (*first)[l - 1];
+	memcpy(at, *first, (ms->nlocks + 1) * sizeof *at);
+	for (size_t i = 0; i < n; i++)
+		(*order)[at[lock_of(ms, i)]++] = (uint32_t)i;
+	rc = CR_OK;
+done:
+	free(at);
+	return rc;
+}
+
+/* One lockfile's direct dependencies deps[] and packages pkgs[] (0-based
+ * indexes) resolved and added. */
+static int finish_lock(cr_manifests *ms, const uint32_t *deps,
+	size_t ndeps, const uint32_t *pkgs, size_t npkgs)
 {
 	int rc;
 
-	for (size_t i = 0; i < ms->npkgs; i++) {
-		const struct ms_pkg *p = &ms->pkgs[i];
-		size_t klen = key_of(ms, p->lock, p->p.importer, NULL, NULL);
-		uint32_t o = klen ? map_get(&ms->owners, ms->key, klen) : 0;
-
-		if (p->claimed)
-			continue;
-		if (!o && *p->p.importer) {
-			klen = key_of(ms, p->lock, "", NULL, NULL);
-			o = klen ? map_get(&ms->owners, ms->key, klen) : 0;
-		}
-		if (!klen)
-			return oom(ms);
-		for (; o; o = ms->manifests[o - 1].next_owner)
-			if ((rc = add_transitive(ms, o, p)) != CR_OK)
-				return rc;
-	}
+	map_clear(&ms->pkg_names);
+	map_clear(&ms->reported);
+	chunks_free(&ms->lock_arena);
+	for (size_t i = 0; i < npkgs; i++)
+		if ((rc = index_package(ms, pkgs[i])) != CR_OK)
+			return rc;
+	for (size_t i = 0; i < ndeps; i++)
+		if ((rc = resolve_direct(ms, &ms->deps[deps[i]])) != CR_OK)
+			return rc;
+	for (size_t i = 0; i < npkgs; i++)
+		if ((rc = add_locked(ms, &ms->pkgs[pkgs[i]])) != CR_OK)
+			return rc;
 	return CR_OK;
+}
+
+/* Each lockfile on its own: a manifest reports from its own lockfile
+ * only, so the maps of one lockfile are all the resolution needs. */
+static int finish_locks(cr_manifests *ms)
+{
+	uint32_t *dep_order = NULL, *dep_first = NULL;
+	uint32_t *pkg_order = NULL, *pkg_first = NULL;
+	int rc = CR_OK;
+
+	if (group_by_lock(&dep_order, &dep_first, ms, ms->ndeps,
+			dep_lock) != CR_OK ||
+	    group_by_lock(&pkg_order, &pkg_first, ms, ms->npkgs,
+			pkg_lock) != CR_OK) {
+		rc = oom(ms);
+		goto done;
+	}
+	for (size_t l = 1; l <= ms->nlocks && rc == CR_OK; l++)
+		rc = finish_lock(ms, dep_order + dep_first[l],
+			dep_first[l + 1] - dep_first[l],
+			pkg_order + pkg_first[l],
+			pkg_first[l + 1] - pkg_first[l]);
+done:
+	free(dep_order);
+	free(dep_first);
+	free(pkg_order);
+	free(pkg_first);
+	return rc;
 }
 
 int cr_manifests_finish(cr_manifests *ms)
@@ -1017,7 +1154,7 @@ int cr_manifests_finish(cr_manifests *ms)
 	for (size_t i = 0; i < ms->nlocks; i++)
 		if ((rc = pair_members(ms, &ms->locks[i])) != CR_OK)
 			return rc;
-	if ((rc = resolve_direct(ms)) != CR_OK || (rc = add_locked(ms)) != CR_OK)
+	if ((rc = finish_locks(ms)) != CR_OK)
 		return rc;
 	for (size_t i = 0; i < ms->nlocks; i++)
 		if ((rc = cr_graph_set_int(ms->c->g, ms->locks[i].node, "packages",
@@ -1050,12 +1187,8 @@ void cr_manifests_free(cr_manifests *ms)
 	maps[5] = &ms->files;
 	for (size_t i = 0; i < 6; i++)
 		free(maps[i]->slots);
-	while (ms->arena) {
-		struct chunk *next = ms->arena->next;
-
-		free(ms->arena);
-		ms->arena = next;
-	}
+	chunks_free(&ms->arena);
+	chunks_free(&ms->lock_arena);
 	free(ms->manifests);
 	free(ms->deps);
 	free(ms->locks);

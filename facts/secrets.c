@@ -33,7 +33,9 @@
 
 #include <sodium.h>
 
+#include "crucible/glob.h"
 #include "facts/files_internal.h"
+#include "facts/secrets_internal.h"
 
 #define THREADS_MAX 64
 /* Stat data younger than this cannot vouch for a file's content. */
@@ -442,16 +444,16 @@ static void tree_unload(void *state)
 	(void)state;
 }
 
-/* The cache key of a working-tree file: its path and stat data. */
-static void stat_key(cr_sitem *it, const struct cr_lstat *st, time_t now)
+/* The cache key of a working-tree file: its path and the stat data of
+ * the inventory (a regular file's, whose lstat found it). */
+static void stat_key(cr_sitem *it, const cr_source_file *f, time_t now)
 {
 	crypto_generichash_state h;
-	int64_t fields[] = { (int64_t)st->size, st->mtime_s, st->mtime_ns,
-		st->ctime_s, st->ctime_ns, (int64_t)st->ino };
+	int64_t fields[] = { (int64_t)f->size, f->mtime_s, f->mtime_ns,
+		f->ctime_s, f->ctime_ns, (int64_t)f->ino };
 
-	it->cacheable = st->err == 0 && S_ISREG(st->mode) &&
-		st->mtime_s < now - RACY_SECONDS &&
-		st->ctime_s < now - RACY_SECONDS;
+	it->cacheable = f->mtime_s < now - RACY_SECONDS &&
+		f->ctime_s < now - RACY_SECONDS;
 	crypto_generichash_init(&h, NULL, 0, CR_SECRETS_KEY_SIZE);
 	crypto_generichash_update(&h, (const unsigned char *)"tree", 5);
 	crypto_generichash_update(&h, (const unsigned char *)it->path,
@@ -461,28 +463,6 @@ static void stat_key(cr_sitem *it, const struct cr_lstat *st, time_t now)
 	crypto_generichash_final(&h, it->key, CR_SECRETS_KEY_SIZE);
 }
 
-/* Cache keys for the items, from one lstat each (on several threads). */
-static int key_tree_items(cr_collect *c, cr_sitem *items, size_t n)
-{
-	struct cr_lstat *st = calloc(n ? n : 1, sizeof *st);
-	time_t now = time(NULL);
-	int fd;
-
-	if (!st)
-		return cr_error_set(c->ctx, CR_ENOMEM, "out of memory");
-	fd = open(cr_graph_root(c->g), O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		for (size_t i = 0; i < n; i++)
-			st[i].path = items[i].path;
-		cr_lstat_many(fd, st, n);
-		close(fd);
-		for (size_t i = 0; i < n; i++)
-			stat_key(&items[i], &st[i], now);
-	}
-	free(st);
-	return CR_OK;
-}
-
 struct tree {
 	cr_sitem *items;
 	size_t count;
@@ -490,25 +470,41 @@ struct tree {
 };
 
 /* An item per file worth reading: not allowlisted as a whole (unless a
- * sensitive path needs its content checked). */
+ * sensitive path needs its content checked).  The allowlist's globs are
+ * prepared once for the whole tree (as cr_secret_rules_path_allowed()
+ * would match them one by one). */
 static int tree_items(struct tree *t, cr_collect *c, const cr_spool *pool)
 {
+	const cr_secret_strings *allowed = &pool->rules->allow.paths;
+	cr_glob_set *allow = NULL;
+	time_t now = time(NULL);
+	int rc = CR_ENOMEM;
+
 	if (!(t->items = calloc(c->nfiles + 1, sizeof *t->items)) ||
-	    !(t->sensitive = calloc(c->nfiles + 1, sizeof *t->sensitive)))
-		return cr_error_set(c->ctx, CR_ENOMEM, "out of memory");
+	    !(t->sensitive = calloc(c->nfiles + 1, sizeof *t->sensitive)) ||
+	    cr_glob_set_new(&allow, (const char *const *)allowed->items,
+		    allowed->count) != CR_OK)
+		goto done;
 	for (size_t i = 0; i < c->nfiles; i++) {
 		const cr_source_file *f = &c->files[i];
 		cr_sitem *it = &t->items[t->count];
 
 		t->sensitive[i] = cr_sensitive_of_path(f->path);
-		if (cr_secret_rules_path_allowed(pool->rules, f->path) &&
-		    !t->sensitive[i].check)
+		if (!t->sensitive[i].check &&
+		    cr_glob_set_match(allow, f->path) >= 0)
 			continue;
 		*it = (cr_sitem){ .path = f->path, .size = f->size,
 			.origin = i, .checks = t->sensitive[i].check };
 		t->count++;
 	}
-	return pool->cache ? key_tree_items(c, t->items, t->count) : CR_OK;
+	rc = CR_OK;
+done:
+	cr_glob_set_free(allow);
+	if (rc != CR_OK)
+		return cr_error_set(c->ctx, rc, "out of memory");
+	for (size_t i = 0; pool->cache && i < t->count; i++)
+		stat_key(&t->items[i], &c->files[t->items[i].origin], now);
+	return CR_OK;
 }
 
 static int scan_tree(struct tree *t, cr_collect *c, const cr_spool *pool)

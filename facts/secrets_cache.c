@@ -78,6 +78,9 @@ struct cr_scache {
 	uint8_t *walk;              /* NULL: none */
 	size_t walk_len;
 	bool keep_unused;
+	/* A fresh record or walk since the file was read: without one, and
+	 * with every record of the file kept, the file is up to date. */
+	bool changed;
 };
 
 /* --- in memory ----------------------------------------------------------- */
@@ -168,6 +171,7 @@ int cr_scache_put(cr_scache *c, const cr_scache_rec *rec)
 	}
 	c->fresh[c->fresh_count] = *rec;
 	c->fresh[c->fresh_count++].matches = m;
+	c->changed = true;
 	return CR_OK;
 }
 
@@ -194,6 +198,7 @@ int cr_scache_set_walk(cr_scache *c, const uint8_t key[CR_SCACHE_WALK_KEY],
 	memcpy(c->walk_key, key, CR_SCACHE_WALK_KEY);
 	c->walk = copy;
 	c->walk_len = len;
+	c->changed = true;
 	return CR_OK;
 }
 
@@ -402,6 +407,8 @@ int cr_scache_open(cr_scache **out, const char *repo_id,
 	/* No usable directory: a cache that never saves. */
 	if (((*out)->path = cache_path(repo_id, digest)))
 		load_file(*out);
+	/* the walk the file holds is no change to it */
+	(*out)->changed = false;
 	return CR_OK;
 }
 
@@ -519,6 +526,18 @@ static int write_atomically(const char *path, const uint8_t *buf,
 	return rc;
 }
 
+/* Whether the file as read holds what a save would write: rewriting a
+ * cache of 100,000 files that nothing changed costs a run time. */
+static bool file_up_to_date(const cr_scache *c)
+{
+	if (c->changed)
+		return false;
+	for (size_t i = 0; !c->keep_unused && i < c->count; i++)
+		if (!c->recs[i].used)
+			return false;
+	return true;
+}
+
 int cr_scache_save(cr_scache *c)
 {
 	const cr_scache_rec **keep;
@@ -526,7 +545,7 @@ int cr_scache_save(cr_scache *c)
 	uint8_t *buf = NULL;
 	int rc = CR_ENOMEM;
 
-	if (!c->path)
+	if (!c->path || file_up_to_date(c))
 		return CR_OK;
 	if (!(keep = records_to_keep(c, &n, &nmatch)))
 		return CR_ENOMEM;

@@ -196,6 +196,18 @@ struct prepared {
 	bool literal;                  /* no wildcard at all */
 };
 
+/* The byte every basename a one-segment pattern matches must start
+ * (first) or end (!first) with, from its literal prefix or suffix; -1
+ * when any will do. */
+static int edge_byte(const struct prepared *pp, bool first)
+{
+	size_t len = first || pp->literal ? pp->prefix_len : pp->suffix_len;
+
+	if (!pp->basename_only || !len)
+		return -1;
+	return (unsigned char)(first ? pp->pat[0] : pp->pend[-1]);
+}
+
 static bool is_wild(char c)
 {
 	return c == '*' || c == '?' || c == '[' || c == ']' || c == '\\';
@@ -275,23 +287,104 @@ bool cr_glob_match(const char *pattern, const char *path)
 		prepared_match(&pp, path, send, basename_in(path, send));
 }
 
+/*
+ * A set keeps, beside each pattern, the first and last byte its
+ * basenames need and a run of bytes its paths hold, and the union of the
+ * edge bytes over the set: a tree's file is then usually turned down on
+ * two bit tests, and otherwise run through the matcher for few patterns,
+ * whatever the length of the list.
+ */
+struct set_pattern {
+	struct prepared pp;
+	int first, last; /* edge_byte(), -1 when any */
+	const char *lit; /* longest_literal() */
+	size_t lit_len;
+};
+
+/*
+ * The longest run of plain bytes inside one segment of the pattern:
+ * every path it matches holds that run, since each plain byte consumes
+ * one byte of a path segment, in order.  Anything else ends a run, and
+ * a '[' the rest of its segment (a class, or a literal '[').
+ */
+static size_t longest_literal(const char **lit, const struct prepared *pp)
+{
+	size_t best = 0;
+
+	for (const char *p = pp->pat, *start = p;; p++) {
+		if (p < pp->pend && *p != '/' && !is_wild(*p))
+			continue;
+		if ((size_t)(p - start) > best) {
+			best = (size_t)(p - start);
+			*lit = start;
+		}
+		if (p < pp->pend && *p == '[')
+			p = segment_end(p, pp->pend);
+		if (p >= pp->pend)
+			return best;
+		start = p + 1;
+	}
+}
+
 struct cr_glob_set {
 	size_t count;
-	struct prepared patterns[];
+	uint64_t firsts[4], lasts[4]; /* bytes some pattern accepts */
+	struct set_pattern patterns[];
 };
+
+static void bytes_add(uint64_t bits[4], int byte)
+{
+	if (byte < 0)
+		memset(bits, 0xff, 4 * sizeof *bits);
+	else
+		bits[byte >> 6] |= UINT64_C(1) << (byte & 63);
+}
+
+static bool bytes_have(const uint64_t bits[4], unsigned char byte)
+{
+	return bits[byte >> 6] >> (byte & 63) & 1;
+}
+
+/* memmem() without its set-up, which costs more than the search on
+ * strings as short as paths. */
+static bool holds(const char *s, const char *end, const char *lit,
+	size_t len)
+{
+	const char *last;
+
+	if ((size_t)(end - s) < len)
+		return false;
+	last = end - len;
+	for (const char *p = s; p <= last &&
+	     (p = memchr(p, lit[0], (size_t)(last - p) + 1)); p++)
+		if (memcmp(p, lit, len) == 0)
+			return true;
+	return false;
+}
 
 int cr_glob_set_new(cr_glob_set **out, const char *const *patterns,
 	size_t count)
 {
-	cr_glob_set *set = malloc(sizeof *set + count * sizeof *set->patterns);
+	cr_glob_set *set = calloc(1, sizeof *set +
+		count * sizeof *set->patterns);
 
 	*out = NULL;
 	if (!set)
 		return CR_ENOMEM;
 	set->count = count;
-	for (size_t i = 0; i < count; i++)
-		if (!prepare(&set->patterns[i], patterns[i]))
-			set->patterns[i] = (struct prepared){ .pat = NULL };
+	for (size_t i = 0; i < count; i++) {
+		struct set_pattern *sp = &set->patterns[i];
+
+		/* the empty pattern (pat left NULL) matches nothing: no
+		 * byte to accept */
+		if (!prepare(&sp->pp, patterns[i]))
+			continue;
+		sp->lit_len = longest_literal(&sp->lit, &sp->pp);
+		sp->first = edge_byte(&sp->pp, true);
+		sp->last = edge_byte(&sp->pp, false);
+		bytes_add(set->firsts, sp->first);
+		bytes_add(set->lasts, sp->last);
+	}
 	*out = set;
 	return CR_OK;
 }
@@ -305,9 +398,20 @@ ptrdiff_t cr_glob_set_match(const cr_glob_set *set, const char *path)
 {
 	const char *send = path + strlen(path);
 	const char *base = basename_in(path, send);
+	/* NUL for an empty basename: no pattern byte is NUL */
+	unsigned char first = (unsigned char)base[0];
+	unsigned char last = base < send ? (unsigned char)send[-1] : 0;
 
-	for (size_t i = 0; i < set->count; i++)
-		if (prepared_match(&set->patterns[i], path, send, base))
+	if (!bytes_have(set->firsts, first) || !bytes_have(set->lasts, last))
+		return -1;
+	for (size_t i = 0; i < set->count; i++) {
+		const struct set_pattern *sp = &set->patterns[i];
+
+		if ((sp->first < 0 || sp->first == first) &&
+		    (sp->last < 0 || sp->last == last) &&
+		    (!sp->lit_len || holds(path, send, sp->lit, sp->lit_len)) &&
+		    prepared_match(&sp->pp, path, send, base))
 			return (ptrdiff_t)i;
+	}
 	return -1;
 }

@@ -49,6 +49,10 @@ typedef struct cr_source_file {
 	const char *name;      /* the basename, inside path */
 	uint64_t size;
 	const char *language;  /* static, or NULL */
+	/* The inventory's lstat data, what caches of contents key on. */
+	int64_t mtime_s, ctime_s;
+	uint32_t mtime_ns, ctime_ns;
+	uint64_t ino;
 } cr_source_file;
 
 typedef struct cr_files_summary {
