@@ -6,8 +6,10 @@
  * Every lockfile is reduced to the same facts (facts/manifests.h): which
  * name@version it pins, for which workspace member (importer), and
  * whether that entry is what the member itself resolves or a copy nested
- * deeper.  cJSON keeps no line numbers, so the JSON files are walked a
- * second time, member by member beside cJSON's tree, to find them.
+ * deeper.  cJSON keeps no line numbers, so package.json is walked a
+ * second time, member by member beside cJSON's tree, to find them;
+ * package-lock.json, by far the largest, is mostly read in one scan
+ * that finds both (see below).
  */
 #include "facts/manifests.h"
 
@@ -207,19 +209,58 @@ done:
 
 /* --- package-lock.json --------------------------------------------------- */
 
-static const char *npm_scope(const cJSON *entry)
+/*
+ * A lockfile holds tens of thousands of entries, and building cJSON's
+ * tree of them, then walking the text again for line numbers, was most
+ * of the collector's time.  So a lockfile in plain JSON (no escapes, no
+ * control characters, ordinary whitespace and integers) is read in one
+ * forward scan of a private copy, its strings cut out in place; any
+ * other file goes through cJSON, whose tree those files give the same
+ * facts as the scan, and whose errors are the ones reported.
+ */
+
+/* What the facts need of one member of "packages" or of v1's
+ * "dependencies", found the same way by both readers: the first member
+ * of each name, as cJSON_GetObjectItemCaseSensitive() finds it. */
+enum lock_field {
+	LF_DEV, LF_DEV_OPTIONAL, LF_OPTIONAL, LF_PEER,  /* npm_scope()'s order */
+	LF_VERSION, LF_LINK, LF_DEPENDENCIES, LF_COUNT
+};
+
+static const char *const lock_field_names[LF_COUNT] = {
+	[LF_DEV] = "dev", [LF_DEV_OPTIONAL] = "devOptional",
+	[LF_OPTIONAL] = "optional", [LF_PEER] = "peer",
+	[LF_VERSION] = "version", [LF_LINK] = "link",
+	[LF_DEPENDENCIES] = "dependencies",
+};
+
+struct lock_item {
+	const char *key;
+	uint32_t line;
+	bool object;
+	bool is_true[LF_COUNT];    /* the member is the literal true */
+	const char *version;       /* a string "version", or NULL */
+};
+
+static int lock_field_of(const char *name)
 {
-	static const struct {
-		const char *flag, *scope;
-	} flags[] = {
-		{ "dev", "dev" }, { "devOptional", "dev" },
-		{ "optional", "optional" }, { "peer", "peer" },
+	for (int i = 0; i < LF_COUNT; i++)
+		if (name[0] == lock_field_names[i][0] &&
+		    strcmp(name, lock_field_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static const char *npm_scope(const struct lock_item *it)
+{
+	static const char *const scopes[] = {
+		[LF_DEV] = "dev", [LF_DEV_OPTIONAL] = "dev",
+		[LF_OPTIONAL] = "optional", [LF_PEER] = "peer",
 	};
 
-	for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
-		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(entry,
-				flags[i].flag)))
-			return flags[i].scope;
+	for (size_t i = 0; i < sizeof scopes / sizeof *scopes; i++)
+		if (it->is_true[i])
+			return scopes[i];
 	return NULL;
 }
 
@@ -235,19 +276,18 @@ static const char *node_modules(const char *s, const char *from)
 /* One entry of "packages" (v2, v3): "" is the root, a path without
  * node_modules a workspace member, "[member/]node_modules/a[/node_modules/b]"
  * an installed package. */
-static int lock_entry(cr_manifests *ms, cr_node_id lock, const cJSON *e,
-	uint32_t line)
+static int lock_entry(cr_manifests *ms, cr_node_id lock,
+	const struct lock_item *it)
 {
-	const char *key = e->string, *first = node_modules(key, key), *last;
+	const char *key = it->key, *first = node_modules(key, key), *last;
 	char importer[4096];
-	cr_locked pkg = { .line = line };
+	cr_locked pkg = { .line = it->line };
 
 	if (!*key)
 		return CR_OK;
 	if (!first)
 		return cr_lockfile_importer(ms, lock, key);
-	if (!cJSON_IsObject(e) || cJSON_IsTrue(
-			cJSON_GetObjectItemCaseSensitive(e, "link")))
+	if (!it->object || it->is_true[LF_LINK])
 		return CR_OK;
 	for (last = first; (pkg.name = node_modules(key, last + 1)); )
 		last = pkg.name;
@@ -257,14 +297,57 @@ static int lock_entry(cr_manifests *ms, cr_node_id lock, const cJSON *e,
 	importer[first - key] = '\0';
 	pkg.importer = importer;
 	pkg.name = last + strlen("node_modules/");
-	pkg.version = string_of(e, "version");
-	pkg.scope = npm_scope(e);
+	pkg.version = it->version;
+	pkg.scope = npm_scope(it);
 	pkg.nested = last != first;
 	return cr_lockfile_locked(ms, lock, &pkg);
 }
 
-/* "dependencies" of lockfile v1, nested as installed. */
-static int lock_v1(cr_manifests *ms, cr_node_id lock, const cJSON *deps,
+/* One package of lockfile v1's "dependencies", nested as installed. */
+static int lock_v1_entry(cr_manifests *ms, cr_node_id lock,
+	const struct lock_item *it, bool nested)
+{
+	cr_locked pkg = { .name = it->key, .nested = nested,
+		.line = it->line, .version = it->version,
+		.scope = npm_scope(it) };
+
+	return it->object ? cr_lockfile_locked(ms, lock, &pkg) : CR_OK;
+}
+
+/* The first line of the lockfile's facts: "package-lock@<version>". */
+static int lock_add(cr_node_id *out, cr_manifests *ms,
+	const cr_source_file *f, int version)
+{
+	char format[32];
+
+	snprintf(format, sizeof format, "package-lock@%d", version);
+	return cr_lockfile_add(out, ms, f, ECOSYSTEM, format);
+}
+
+/* --- ... through cJSON --- */
+
+/* The lock_item of e; *sub is its "dependencies" member, or NULL. */
+static void cjson_item(struct lock_item *out, const cJSON **sub,
+	const cJSON *e, uint32_t line)
+{
+	const cJSON *seen[LF_COUNT] = { NULL };
+
+	*out = (struct lock_item){ .key = e->string, .line = line,
+		.object = cJSON_IsObject(e) };
+	for (const cJSON *c = out->object ? e->child : NULL; c; c = c->next) {
+		int i = lock_field_of(c->string);
+
+		if (i >= 0 && !seen[i])
+			seen[i] = c;
+	}
+	for (int i = 0; i < LF_COUNT; i++)
+		out->is_true[i] = cJSON_IsTrue(seen[i]);
+	if (cJSON_IsString(seen[LF_VERSION]))
+		out->version = seen[LF_VERSION]->valuestring;
+	*sub = seen[LF_DEPENDENCIES];
+}
+
+static int cjson_v1(cr_manifests *ms, cr_node_id lock, const cJSON *deps,
 	cr_text_lines *lines, size_t obj, bool nested)
 {
 	cr_json_members it;
@@ -272,33 +355,31 @@ static int lock_v1(cr_manifests *ms, cr_node_id lock, const cJSON *deps,
 
 	cr_json_members_start(&it, lines, obj);
 	for (const cJSON *e = deps->child; e; e = e->next) {
-		cr_locked pkg = { .name = e->string, .nested = nested,
-			.line = cr_json_members_next(&it) };
-		const cJSON *sub = cJSON_GetObjectItemCaseSensitive(e,
-			"dependencies");
+		uint32_t line = cr_json_members_next(&it);
 		size_t at = it.value;
+		struct lock_item item;
+		const cJSON *sub;
 
-		if (!cJSON_IsObject(e))
+		cjson_item(&item, &sub, e, line);
+		if (!item.object)
 			continue;
-		pkg.version = string_of(e, "version");
-		pkg.scope = npm_scope(e);
-		if ((rc = cr_lockfile_locked(ms, lock, &pkg)) != CR_OK)
+		if ((rc = lock_v1_entry(ms, lock, &item, nested)) != CR_OK)
 			return rc;
 		if (cJSON_IsObject(sub) &&
-		    (rc = lock_v1(ms, lock, sub, lines,
+		    (rc = cjson_v1(ms, lock, sub, lines,
 			    cr_json_member_value(lines, at, e, sub), true)) != CR_OK)
 			return rc;
 	}
 	return CR_OK;
 }
 
-int cr_parse_package_lock(cr_manifests *ms, const cr_source_file *f,
+static int cjson_lock(cr_manifests *ms, const cr_source_file *f,
 	const char *buf, size_t len)
 {
 	cr_text_lines lines = { .buf = buf, .len = len };
 	const cJSON *packages, *deps, *ver;
+	struct lock_item item;
 	cr_json_members it;
-	char format[32];
 	cr_node_id lock;
 	cJSON *doc;
 	size_t root;
@@ -308,26 +389,316 @@ int cr_parse_package_lock(cr_manifests *ms, const cr_source_file *f,
 	    !doc)
 		return rc;
 	ver = cJSON_GetObjectItemCaseSensitive(doc, "lockfileVersion");
-	snprintf(format, sizeof format, "package-lock@%d",
-		cJSON_IsNumber(ver) ? ver->valueint : 1);
 	packages = cJSON_GetObjectItemCaseSensitive(doc, "packages");
 	deps = cJSON_GetObjectItemCaseSensitive(doc, "dependencies");
-	if ((rc = cr_lockfile_add(&lock, ms, f, ECOSYSTEM, format)) != CR_OK)
+	if ((rc = lock_add(&lock, ms, f,
+			cJSON_IsNumber(ver) ? ver->valueint : 1)) != CR_OK)
 		goto done;
 	if (cJSON_IsObject(packages)) {
 		cr_json_members_start(&it, &lines,
 			cr_json_member_value(&lines, root, doc, packages));
-		for (const cJSON *e = packages->child; e; e = e->next)
-			if ((rc = lock_entry(ms, lock, e,
-					cr_json_members_next(&it))) != CR_OK)
+		for (const cJSON *e = packages->child; e; e = e->next) {
+			const cJSON *sub;
+
+			cjson_item(&item, &sub, e, cr_json_members_next(&it));
+			if ((rc = lock_entry(ms, lock, &item)) != CR_OK)
 				goto done;
+		}
 	} else if (cJSON_IsObject(deps)) {
-		rc = lock_v1(ms, lock, deps, &lines,
+		rc = cjson_v1(ms, lock, deps, &lines,
 			cr_json_member_value(&lines, root, doc, deps), false);
 	}
 done:
 	cJSON_Delete(doc);
 	return rc;
+}
+
+/* --- ... or in one scan --- */
+
+#define SCAN_DEPTH_MAX 512    /* below cJSON's limit: deeper goes to cJSON */
+
+struct scan {
+	char *s;                  /* the copy; strings in use end in NUL */
+	size_t len;
+	cr_text_lines lines;
+};
+
+/* The copy ends in a NUL, which stops both loops below before its end:
+ * a NUL is no blank, and ends a string as broken. */
+static size_t scan_blank(const struct scan *sc, size_t i)
+{
+	while (sc->s[i] == ' ' || sc->s[i] == '\n' || sc->s[i] == '\t' ||
+	       sc->s[i] == '\r')
+		i++;
+	return i;
+}
+
+static bool scan_string(const struct scan *sc, size_t *i)
+{
+	static const bool stops[256] = {
+		[0 ... 0x1f] = true, ['"'] = true, ['\\'] = true,
+	};
+	const unsigned char *p = (const unsigned char *)sc->s + *i + 1;
+
+	while (!stops[*p])
+		p++;
+	if (*p != '"')
+		return false;
+	*i = (size_t)(p - (const unsigned char *)sc->s) + 1;
+	return true;
+}
+
+static size_t scan_digits(const struct scan *sc, size_t i)
+{
+	while (i < sc->len && sc->s[i] >= '0' && sc->s[i] <= '9')
+		i++;
+	return i;
+}
+
+/* A number as JSON spells it. */
+static bool scan_number(const struct scan *sc, size_t *i)
+{
+	size_t j = *i + (sc->s[*i] == '-'), k;
+
+	if (j >= sc->len || (k = scan_digits(sc, j)) == j ||
+	    (sc->s[j] == '0' && k > j + 1))
+		return false;
+	if (k < sc->len && sc->s[k] == '.' &&
+	    (j = scan_digits(sc, k + 1)) > k + 1)
+		k = j;
+	else if (k < sc->len && sc->s[k] == '.')
+		return false;
+	if (k < sc->len && (sc->s[k] == 'e' || sc->s[k] == 'E')) {
+		j = k + 1 + (k + 1 < sc->len && (sc->s[k + 1] == '+' ||
+						 sc->s[k + 1] == '-'));
+		if ((k = scan_digits(sc, j)) == j)
+			return false;
+	}
+	*i = k;
+	return true;
+}
+
+static bool scan_word(const struct scan *sc, size_t *i, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (sc->len - *i < n || memcmp(sc->s + *i, w, n) != 0)
+		return false;
+	*i += n;
+	return true;
+}
+
+static bool scan_value(const struct scan *sc, size_t *i, int depth);
+
+/* The members of an object or the items of an array, *i at its '{' or
+ * '['. */
+static bool scan_container(const struct scan *sc, size_t *i, int depth)
+{
+	char close = sc->s[*i] == '{' ? '}' : ']';
+	size_t j = scan_blank(sc, *i + 1);
+
+	if (j < sc->len && sc->s[j] == close) {
+		*i = j + 1;
+		return true;
+	}
+	for (;;) {
+		if (close == '}') {
+			if (j >= sc->len || sc->s[j] != '"' ||
+			    !scan_string(sc, &j))
+				return false;
+			j = scan_blank(sc, j);
+			if (j >= sc->len || sc->s[j] != ':')
+				return false;
+			j++;
+		}
+		if (!scan_value(sc, &j, depth + 1))
+			return false;
+		j = scan_blank(sc, j);
+		if (j < sc->len && sc->s[j] == close) {
+			*i = j + 1;
+			return true;
+		}
+		if (j >= sc->len || sc->s[j] != ',')
+			return false;
+		j = scan_blank(sc, j + 1);
+	}
+}
+
+/* Past the value at or after blanks from *i; false when it is not
+ * JSON this scan reads. */
+static bool scan_value(const struct scan *sc, size_t *i, int depth)
+{
+	*i = scan_blank(sc, *i);
+	if (*i >= sc->len || depth > SCAN_DEPTH_MAX)
+		return false;
+	switch (sc->s[*i]) {
+	case '{':
+	case '[':
+		return scan_container(sc, i, depth);
+	case '"':
+		return scan_string(sc, i);
+	case 't':
+		return scan_word(sc, i, "true");
+	case 'f':
+		return scan_word(sc, i, "false");
+	case 'n':
+		return scan_word(sc, i, "null");
+	default:
+		return scan_number(sc, i);
+	}
+}
+
+/* The next member of the (already checked) object whose '{' or previous
+ * value ends at *pos: the offset of its key, which is cut out, and of
+ * its value, where *pos is left; false, with *pos at the closing '}',
+ * past the last one. */
+static bool scan_member(struct scan *sc, size_t *pos, size_t *key,
+	size_t *value)
+{
+	size_t i = scan_blank(sc, *pos);
+
+	if (sc->s[i] == '}' || sc->s[i = scan_blank(sc, i + 1)] == '}') {
+		*pos = i;
+		return false;
+	}
+	*key = i;
+	scan_string(sc, &i);
+	sc->s[i - 1] = '\0';
+	*value = *pos = scan_blank(sc, scan_blank(sc, i) + 1);
+	return true;
+}
+
+/* The lock_item of the member whose key is at `key` and value at *pos,
+ * with *pos left past the value and *sub at its "dependencies" object
+ * (CR_JSON_LOST when none). */
+static void scan_item(struct lock_item *out, size_t *sub, struct scan *sc,
+	size_t key, size_t *pos)
+{
+	bool seen[LF_COUNT] = { false };
+	size_t p = *pos, k, v;
+
+	*out = (struct lock_item){ .key = sc->s + key + 1,
+		.line = cr_text_line(&sc->lines, key),
+		.object = sc->s[p] == '{' };
+	*sub = CR_JSON_LOST;
+	if (!out->object) {
+		scan_value(sc, pos, 0);
+		return;
+	}
+	while (scan_member(sc, &p, &k, &v)) {
+		int i = lock_field_of(sc->s + k + 1);
+
+		scan_value(sc, &p, 0);
+		if (i < 0 || seen[i])
+			continue;
+		seen[i] = true;
+		out->is_true[i] = sc->s[v] == 't';
+		if (i == LF_VERSION && sc->s[v] == '"') {
+			sc->s[p - 1] = '\0';
+			out->version = sc->s + v + 1;
+		} else if (i == LF_DEPENDENCIES && sc->s[v] == '{') {
+			*sub = v;
+		}
+	}
+	*pos = p + 1;
+}
+
+static int scan_v1(cr_manifests *ms, cr_node_id lock, struct scan *sc,
+	size_t obj, bool nested)
+{
+	size_t pos = obj, key, value, sub;
+	struct lock_item item;
+	int rc;
+
+	while (scan_member(sc, &pos, &key, &value)) {
+		scan_item(&item, &sub, sc, key, &pos);
+		if (item.object &&
+		    ((rc = lock_v1_entry(ms, lock, &item, nested)) != CR_OK ||
+		     (sub != CR_JSON_LOST &&
+		      (rc = scan_v1(ms, lock, sc, sub, true)) != CR_OK)))
+			return rc;
+	}
+	return CR_OK;
+}
+
+/* "lockfileVersion" as cJSON's valueint would read it; false when that
+ * takes more than small integers. */
+static bool scan_version(int *out, const struct scan *sc, size_t at)
+{
+	size_t i = at + (sc->s[at] == '-'), end = scan_digits(sc, i);
+
+	*out = 1;
+	if (sc->s[at] != '-' && (sc->s[at] < '0' || sc->s[at] > '9'))
+		return true;
+	if (end - i > 9 || sc->s[end] == '.' || sc->s[end] == 'e' ||
+	    sc->s[end] == 'E')
+		return false;
+	*out = 0;
+	for (; i < end; i++)
+		*out = *out * 10 + (sc->s[i] - '0');
+	if (sc->s[at] == '-')
+		*out = -*out;
+	return true;
+}
+
+/* *handled is false, and nothing done, when the file is not JSON the
+ * scan reads. */
+static int scan_lock(bool *handled, cr_manifests *ms,
+	const cr_source_file *f, const char *buf, size_t len)
+{
+	size_t bom = len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	struct scan sc = { .s = malloc(len + 1), .len = len };
+	size_t ver = CR_JSON_LOST, packages = CR_JSON_LOST;
+	size_t deps = CR_JSON_LOST, pos, key, value, sub;
+	struct lock_item item;
+	cr_node_id lock;
+	int version = 1, rc = CR_OK;
+
+	*handled = false;
+	if (!sc.s)
+		return cr_manifests_fail(ms, CR_ENOMEM);
+	memcpy(sc.s, buf, len);
+	sc.s[len] = '\0';
+	sc.lines = (cr_text_lines){ .buf = sc.s, .len = len };
+	pos = scan_blank(&sc, bom);
+	if (pos >= len || sc.s[pos] != '{' || !scan_value(&sc, &pos, 0))
+		goto done;
+	for (pos = scan_blank(&sc, bom); scan_member(&sc, &pos, &key, &value);
+	     scan_value(&sc, &pos, 0)) {
+		const char *name = sc.s + key + 1;
+		size_t *first = strcmp(name, "lockfileVersion") == 0 ? &ver :
+			strcmp(name, "packages") == 0 ? &packages :
+			strcmp(name, "dependencies") == 0 ? &deps : NULL;
+
+		if (first && *first == CR_JSON_LOST)
+			*first = value;
+	}
+	if (ver != CR_JSON_LOST && !scan_version(&version, &sc, ver))
+		goto done;
+	*handled = true;
+	if ((rc = lock_add(&lock, ms, f, version)) != CR_OK)
+		goto done;
+	if (packages != CR_JSON_LOST && sc.s[packages] == '{') {
+		for (pos = packages; rc == CR_OK &&
+		     scan_member(&sc, &pos, &key, &value); ) {
+			scan_item(&item, &sub, &sc, key, &pos);
+			rc = lock_entry(ms, lock, &item);
+		}
+	} else if (deps != CR_JSON_LOST && sc.s[deps] == '{') {
+		rc = scan_v1(ms, lock, &sc, deps, false);
+	}
+done:
+	free(sc.s);
+	return rc;
+}
+
+int cr_parse_package_lock(cr_manifests *ms, const cr_source_file *f,
+	const char *buf, size_t len)
+{
+	bool handled;
+	int rc = scan_lock(&handled, ms, f, buf, len);
+
+	return handled || rc != CR_OK ? rc : cjson_lock(ms, f, buf, len);
 }
 
 /* --- yarn.lock ----------------------------------------------------------- */
