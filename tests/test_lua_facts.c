@@ -5,6 +5,7 @@
  * graph is built by hand, so these tests do not depend on any collector.
  */
 #include "tests/helpers.h"
+#include "tests/lua_snippets.h"
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -106,27 +107,6 @@ static int teardown(void **state)
 	cr_graph_free(fx->g);
 	free(fx);
 	return 0;
-}
-
-static void run(lua_State *L, const char *code)
-{
-	if (luaL_loadbuffer(L, code, strlen(code), "=snippet") != LUA_OK ||
-	    lua_pcall(L, 0, 0, 0) != LUA_OK)
-		fail_msg("%s", lua_tostring(L, -1));
-}
-
-static void run_error(lua_State *L, const char *code, const char *needle)
-{
-	const char *msg;
-
-	if (luaL_loadbuffer(L, code, strlen(code), "=snippet") != LUA_OK)
-		fail_msg("%s", lua_tostring(L, -1));
-	if (lua_pcall(L, 0, 0, 0) == LUA_OK)
-		fail_msg("no error from: %s", code);
-	msg = lua_tostring(L, -1);
-	if (!msg || !strstr(msg, needle))
-		fail_msg("error '%s' lacks '%s'", msg ? msg : "?", needle);
-	lua_pop(L, 1);
 }
 
 static void test_plural_selectors_filter_in_c(void **state)

@@ -5,6 +5,7 @@
  * every check is a Lua snippet that asserts, run in a plain lua_State.
  */
 #include "tests/helpers.h"
+#include "tests/lua_snippets.h"
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -186,30 +187,6 @@ static int teardown(void **state)
 	free(fx->dir);
 	free(fx);
 	return 0;
-}
-
-/* Run a Lua snippet; any error (a failed assert) fails the test. */
-static void run(lua_State *L, const char *code)
-{
-	if (luaL_loadbuffer(L, code, strlen(code), "=snippet") != LUA_OK ||
-	    lua_pcall(L, 0, 0, 0) != LUA_OK)
-		fail_msg("%s", lua_tostring(L, -1));
-}
-
-/* Run a snippet that must raise an error containing `needle`. */
-static void run_error(lua_State *L, const char *code, const char *needle)
-{
-	const char *msg;
-
-	if (luaL_loadbuffer(L, code, strlen(code), "=snippet") != LUA_OK)
-		fail_msg("%s", lua_tostring(L, -1));
-	if (lua_pcall(L, 0, 0, 0) == LUA_OK)
-		fail_msg("no error from: %s", code);
-	msg = lua_tostring(L, -1);
-	if (!msg || !strstr(msg, needle))
-		fail_msg("error '%s' does not contain '%s'", msg ? msg : "?",
-			needle);
-	lua_pop(L, 1);
 }
 
 static void test_repo_fields(void **state)
